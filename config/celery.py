@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 from celery import Celery
 
@@ -8,6 +9,18 @@ app = Celery("duban")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["tasks"], related_name="jobs")
+
+
+@app.on_after_configure.connect
+def _make_filesystem_queue_folders(sender, **kwargs) -> None:
+    """The development broker (kombu's filesystem transport) needs its folders to exist."""
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+    backend = str(sender.conf.result_backend or "")
+    if backend.startswith("file://"):
+        Path(backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 
 
 @app.task(name="duban.ping")
