@@ -54,3 +54,13 @@ def test_password_reset_sends_a_chinese_email(client, personas):
     assert len(mail.outbox) == 1
     assert "重设密码" in mail.outbox[0].subject
     assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_demo_logins_are_listed_only_in_development(client, settings, db):
+    from accounts.models import Role, User
+
+    User.objects.create_user("duchashi", password="x", role=Role.SUPERVISOR)
+    settings.DEBUG = True
+    assert "duchashi" in client.get("/accounts/login/").content.decode()
+    settings.DEBUG = False
+    assert "duchashi" not in client.get("/accounts/login/").content.decode()

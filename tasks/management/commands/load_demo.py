@@ -1,0 +1,127 @@
+"""Load the demo: the unit registry, one account per role, and the seed documents as live tasks.
+
+Idempotent: running it again changes nothing that is already there. The seed documents
+are from 2021; their dates are moved into the current year so the demo is alive today,
+and each document says so on its page.
+"""
+
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from units.models import Membership, MembershipRole, Unit
+from units.registry import load_registry
+from units.resolver import Registry, resolve
+
+DEMO_PASSWORD = "duban2026"  # noqa: S105 - printed by `make run` and the README: demo only
+
+# (username, full name, role, unit as people write it or None)
+DEMO_ACCOUNTS = [
+    ("admin", "系统管理员", Role.ADMIN, None),
+    ("duchashi", "督查室 王主任", Role.SUPERVISOR, None),
+    ("lingdao", "李副区长", Role.LEADER, None),
+    ("fgw_lly", "发改委联络员 张敏", Role.STAFF, "区发改委"),
+    ("fgw_fzr", "发改委主任 陈刚", Role.HEAD, "区发改委"),
+    ("gxj_lly", "工信局联络员 刘洋", Role.STAFF, "区工信局"),
+    ("swj_lly", "商务局联络员 赵磊", Role.STAFF, "区商务局"),
+    ("jtj_lly", "教体局联络员 孙丽", Role.STAFF, "区教体局"),
+]
+
+SEED_DIR = settings.BASE_DIR / "fixtures" / "seeds"
+
+
+def shift_year(day: datetime.date | None, years: int) -> datetime.date | None:
+    """Move a date by whole years; 29 February becomes 28 February in a common year."""
+    if day is None or years == 0:
+        return day
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+class Command(BaseCommand):
+    help = "加载演示数据：单位名录、各角色演示账号、以及发布为任务的示例文件（可重复运行）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-documents", action="store_true", help="只加载单位名录和账号，不导入示例文件")
+
+    def handle(self, *args, no_documents: bool = False, **options):
+        counts = load_registry()
+        self.stdout.write(f"单位名录: {counts}")
+        registry = Registry.from_db()
+        self.ensure_accounts(registry)
+        if not no_documents:
+            self.load_documents(registry)
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号密码：" + DEMO_PASSWORD))
+
+    def ensure_accounts(self, registry: Registry) -> None:
+        for username, full_name, role, written_unit in DEMO_ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"full_name": full_name, "role": role, "email": f"{username}@example.gov.cn"},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                if role == Role.ADMIN:
+                    user.is_staff = user.is_superuser = True
+                user.save()
+            if written_unit:
+                unit = self.unit_for(written_unit, registry)
+                membership_role = MembershipRole.HEAD if role == Role.HEAD else MembershipRole.LIAISON
+                Membership.objects.get_or_create(user=user, unit=unit, defaults={"role": membership_role})
+            self.stdout.write(f"账号 {username}（{user.get_role_display()}）{'已创建' if created else '已存在'}")
+
+    @staticmethod
+    def unit_for(written: str, registry: Registry) -> Unit:
+        resolution = resolve(written, registry)
+        if len(resolution.matches) != 1 or resolution.matches[0].unit_id is None:
+            raise RuntimeError(f"演示账号的单位“{written}”在单位名录中找不到")
+        return Unit.objects.get(pk=resolution.matches[0].unit_id)
+
+    def load_documents(self, registry: Registry) -> None:
+        from documents.models import SourceDocument
+        from documents.services import accept_all_resolved, import_upload
+        from tasks.publishing import publish_document
+
+        supervisor = User.objects.get(username="duchashi")
+        this_year = timezone.localdate().year
+        for path in sorted(Path(SEED_DIR).glob("*.txt")):
+            if SourceDocument.objects.filter(original_filename=path.name).exists():
+                self.stdout.write(f"文件 {path.name} 已导入，跳过")
+                continue
+            with transaction.atomic():
+                with path.open("rb") as handle:
+                    document = import_upload(File(handle, name=path.name), supervisor, registry=registry)
+                self.move_into_year(document, this_year)
+                accept_all_resolved(document, supervisor)
+                summary = publish_document(document, supervisor)
+            self.stdout.write(
+                f"文件 {path.name}：{document.items.count()} 条，发布任务 {len(summary.tasks)} 项，"
+                f"承办 {len(summary.assignments)} 条，待审核 {len(summary.skipped)} 条"
+            )
+
+    @staticmethod
+    def move_into_year(document, this_year: int) -> None:
+        """Shift the document's dates by whole years so its deadlines fall in the current year."""
+        base = document.issued_date.year if document.issued_date else None
+        if base is None:
+            deadlines = [item.deadline for item in document.items.all() if item.deadline]
+            base = min(d.year for d in deadlines) if deadlines else this_year
+        years = this_year - base
+        if years == 0:
+            return
+        document.issued_date = shift_year(document.issued_date, years)
+        document.date_shift_note = (
+            f"演示数据：原文件日期为 {base} 年，已整体平移 {years} 年到 {this_year} 年，使期限落在今年。"
+        )
+        document.save(update_fields=["issued_date", "date_shift_note"])
+        for item in document.items.exclude(deadline=None):
+            item.deadline = shift_year(item.deadline, years)
+            item.save(update_fields=["deadline"])
