@@ -15,7 +15,7 @@ app.autodiscover_tasks(["tasks"], related_name="jobs")
 def _make_filesystem_queue_folders(sender, **kwargs) -> None:
     """The development broker (kombu's filesystem transport) needs its folders to exist."""
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
     backend = str(sender.conf.result_backend or "")
