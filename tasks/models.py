@@ -8,8 +8,10 @@ per changed field. 逾期 (overdue) and the traffic light are derived, never sto
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from documents.models import DraftItem, SourceDocument
@@ -483,3 +485,12 @@ class TaskChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+@receiver([post_save, post_delete], sender=HolidayOverride)
+def _holiday_changed(sender, **kwargs) -> None:
+    """A changed schedule takes effect at once in this process, and again after the commit."""
+    from . import calendar
+
+    calendar.clear_cache()
+    transaction.on_commit(calendar.clear_cache)
