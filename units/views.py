@@ -1,10 +1,218 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Pages of the unit registry: list, detail, the 未识别名称 queue and merging two units.
 
-from .models import Unit
+Everyone signed in reads the registry; only the supervision office (user.is_supervisor)
+changes it. Changes go through units.services.
+"""
+
+import sys
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import services
+from .models import Membership, Unit, UnitEvent, UnitGroup, UnitKind, UnresolvedName
+from .resolver import Registry
+
+SEARCH_MAX = 50
+
+
+def _require_supervisor(user) -> None:
+    if not user.is_supervisor:
+        raise PermissionDenied("只有督查室可以修改单位名录")
+
+
+def _assignment_relation():
+    """The tasks app's reverse relation Unit.assignments and its open states, or None before tasks exists.
+
+    units/ imports nothing from tasks: the relation is looked up on the model's meta.
+    """
+    for rel in Unit._meta.related_objects:
+        if rel.get_accessor_name() == "assignments" and hasattr(rel.related_model, "state"):
+            module = sys.modules.get(rel.related_model.__module__)
+            open_states = getattr(module, "OPEN_STATES", None)
+            return rel, [str(s) for s in open_states] if open_states else None
+    return None
+
+
+def _open_assignments_filter():
+    relation = _assignment_relation()
+    if relation is None:
+        return None
+    _rel, open_states = relation
+    if open_states:
+        return Q(assignments__state__in=open_states)
+    return ~Q(assignments__state="done")
+
+
+def _targets():
+    """What an unknown name may be mapped to: active units and groups, for the picker."""
+    units = Unit.objects.active().only("pk", "name", "short_name", "kind")
+    groups = UnitGroup.objects.only("pk", "name")
+    return units, groups
+
+
+def _parse_target(value: str):
+    kind, _, pk = (value or "").partition(":")
+    if not pk.isdigit():
+        return None, None
+    if kind == "unit":
+        return get_object_or_404(Unit, pk=pk, active=True), None
+    if kind == "group":
+        return None, get_object_or_404(UnitGroup, pk=pk)
+    return None, None
 
 
 @login_required
 def unit_list(request):
-    units = Unit.objects.active().select_related("parent")
-    return render(request, "units/unit_list.html", {"units": units})
+    kind = request.GET.get("kind", "")
+    query = "".join(request.GET.get("q", "").split())[:SEARCH_MAX]
+    show_retired = request.GET.get("retired") == "1"
+    units = Unit.objects.select_related("parent", "successor")
+    if not show_retired:
+        units = units.active()
+    if kind in UnitKind.values:
+        units = units.filter(kind=kind)
+    else:
+        kind = ""
+    if query:
+        units = units.filter(
+            Q(name__contains=query) | Q(short_name__contains=query) | Q(aliases__alias__contains=query)
+        ).distinct()
+    units = units.annotate(member_count=Count("memberships", distinct=True))
+    open_filter = _open_assignments_filter()
+    if open_filter is not None:
+        units = units.annotate(open_assignments=Count("assignments", filter=open_filter, distinct=True))
+    return render(
+        request,
+        "units/unit_list.html",
+        {
+            "units": units,
+            "kinds": UnitKind.choices,
+            "kind": kind,
+            "q": query,
+            "show_retired": show_retired,
+            "has_assignments": open_filter is not None,
+            "can_change": request.user.is_supervisor,
+            "open_unresolved": UnresolvedName.objects.filter(resolved_at__isnull=True).count(),
+        },
+    )
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = get_object_or_404(Unit.objects.select_related("parent", "successor"), pk=pk)
+    open_filter = _open_assignments_filter()
+    open_assignments = None
+    if open_filter is not None:
+        open_assignments = Unit.objects.filter(pk=unit.pk).aggregate(n=Count("assignments", filter=open_filter))["n"]
+    context = {
+        "unit": unit,
+        "aliases": unit.aliases.select_related("created_by"),
+        "memberships": Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username"),
+        "events": UnitEvent.objects.filter(unit=unit).select_related("actor")[:100],
+        "predecessors": unit.predecessors.order_by("name"),
+        "children": unit.children.active(),
+        "groups": unit.groups.order_by("name"),
+        "current": unit.current() if not unit.active else None,
+        "open_assignments": open_assignments,
+        "can_change": request.user.is_supervisor,
+    }
+    return render(request, "units/unit_detail.html", context)
+
+
+@login_required
+@require_POST
+def alias_add(request, pk):
+    _require_supervisor(request.user)
+    unit = get_object_or_404(Unit, pk=pk)
+    try:
+        alias = services.add_alias(unit, request.POST.get("alias", ""), actor=request.user)
+    except services.RegistryError as e:
+        messages.error(request, str(e))
+    else:
+        if alias is None:
+            messages.info(request, "该写法已登记，无需重复添加。")
+        else:
+            messages.success(request, f"已添加别名“{alias.alias}”。")
+    return redirect("units:detail", pk=unit.pk)
+
+
+@login_required
+def unresolved(request):
+    if not request.user.reads_everything:
+        raise PermissionDenied("未识别名称队列由督查室处理")
+    open_names = list(UnresolvedName.objects.filter(resolved_at__isnull=True).order_by("-occurrences", "text")[:200])
+    if open_names:
+        registry = Registry.from_db()
+        for entry in open_names:
+            entry.suggestions = registry.suggest(entry.text)
+            entry.select_id = f"target-{entry.pk}"
+    mapped = UnresolvedName.objects.filter(resolved_at__isnull=False).select_related(
+        "resolved_unit", "resolved_group", "resolved_by"
+    )
+    units, groups = _targets()
+    return render(
+        request,
+        "units/unresolved.html",
+        {
+            "open_names": open_names,
+            "mapped": mapped.order_by("-resolved_at")[:50],
+            "units": units,
+            "groups": groups,
+            "can_change": request.user.is_supervisor,
+        },
+    )
+
+
+@login_required
+@require_POST
+def unresolved_map(request, pk):
+    _require_supervisor(request.user)
+    entry = get_object_or_404(UnresolvedName, pk=pk, resolved_at__isnull=True)
+    unit, group = _parse_target(request.POST.get("target", ""))
+    try:
+        services.map_unresolved(entry, unit=unit, group=group, actor=request.user)
+    except services.RegistryError as e:
+        messages.error(request, f"“{entry.text}”：{e}")
+    else:
+        messages.success(request, f"“{entry.text}”已对应到{unit or group}，以后导入时自动识别。")
+    return redirect("units:unresolved")
+
+
+@login_required
+def merge(request):
+    """Pick two units (GET), confirm what will move (POST), merge (POST with confirm)."""
+    _require_supervisor(request.user)
+    units = Unit.objects.active().only("pk", "name", "short_name")
+    if request.method != "POST":
+        source_id = request.GET.get("source", "")
+        return render(request, "units/merge.html", {"units": units, "source_id": source_id})
+    source = get_object_or_404(Unit, pk=request.POST.get("source") or 0, active=True)
+    target = get_object_or_404(Unit, pk=request.POST.get("target") or 0, active=True)
+    if source.pk == target.pk:
+        messages.error(request, "请选择两个不同的单位。")
+        return render(request, "units/merge.html", {"units": units, "source_id": str(source.pk)})
+    if request.POST.get("confirm") != "1":
+        open_filter = _open_assignments_filter()
+        summary = {
+            "aliases": source.aliases.count(),
+            "members": source.memberships.count(),
+            "groups": source.groups.count(),
+            "open_assignments": (
+                Unit.objects.filter(pk=source.pk).aggregate(n=Count("assignments", filter=open_filter))["n"]
+                if open_filter is not None
+                else None
+            ),
+        }
+        return render(request, "units/merge_confirm.html", {"source": source, "target": target, "summary": summary})
+    try:
+        services.merge_units(source, target, actor=request.user)
+    except services.RegistryError as e:
+        messages.error(request, str(e))
+        return redirect("units:merge")
+    messages.success(request, f"{source.name} 已并入 {target.name}。")
+    return redirect("units:detail", pk=target.pk)
