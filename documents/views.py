@@ -1,0 +1,388 @@
+"""Screens for source documents: list, upload, detail, and the review screen with its htmx partials.
+
+Everyone signed in reads the list and a document's page; only the supervision office
+(user.is_supervisor) uploads, reviews and publishes (`_get_rw_*` raise 403 for anyone else).
+Every change is a POST that calls one function of documents.services or tasks.publishing.
+Row actions answer an htmx request with the re-rendered row, and a plain form post with a
+redirect back to the review screen.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tasks.publishing import publish_document
+from units.models import Unit, UnitGroup
+
+from . import services
+from .forms import AddUnitForm, FixUnitForm, ItemEditForm, SplitForm, UploadForm
+from .models import DraftItem, DraftItemUnit, ItemRole, ReviewState, SourceDocument
+
+# ---------------------------------------------------------------- access helpers
+
+
+def _require_supervisor(request) -> None:
+    if not request.user.is_supervisor:
+        raise PermissionDenied("仅督查室可以导入、审核和发布文件")
+
+
+def _get_document(request, pk: int) -> SourceDocument:
+    """Any signed-in user reads a document."""
+    return get_object_or_404(SourceDocument, pk=pk)
+
+
+def _get_rw_document(request, pk: int) -> SourceDocument:
+    _require_supervisor(request)
+    return get_object_or_404(SourceDocument, pk=pk)
+
+
+def _get_rw_item(request, pk: int) -> DraftItem:
+    _require_supervisor(request)
+    return get_object_or_404(DraftItem.objects.select_related("document"), pk=pk)
+
+
+def _get_rw_item_unit(request, pk: int) -> DraftItemUnit:
+    _require_supervisor(request)
+    return get_object_or_404(DraftItemUnit.objects.select_related("item__document"), pk=pk)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)
+
+
+def _units_prefetch():
+    return Prefetch("units", queryset=DraftItemUnit.objects.select_related("unit", "group").order_by("position", "id"))
+
+
+def _with_blockers(items):
+    for item in items:
+        item.blocker_list = services.blockers(item) if item.state != ReviewState.PUBLISHED else []
+        item.lead_rows = [u for u in item.units.all() if u.role == ItemRole.LEAD]
+        item.support_rows = [u for u in item.units.all() if u.role == ItemRole.SUPPORT]
+    return items
+
+
+def _review_url(item: DraftItem) -> str:
+    return reverse("documents:review", args=[item.document_id]) + f"?item={item.pk}#item-{item.pk}"
+
+
+def _row(request, item: DraftItem, *, error: str = "", status: int = 200) -> HttpResponse:
+    item = DraftItem.objects.prefetch_related(_units_prefetch()).get(pk=item.pk)
+    _with_blockers([item])
+    return render(request, "documents/_item_row.html", {"item": item, "error": error}, status=status)
+
+
+def _after_change(request, item: DraftItem, *, error: str = "") -> HttpResponse:
+    if _is_htmx(request):
+        return _row(request, item, error=error)
+    if error:
+        messages.error(request, error)
+    return redirect(_review_url(item))
+
+
+# ---------------------------------------------------------------- pages
+
+
+@login_required
+def document_list(request):
+    documents = SourceDocument.objects.select_related("uploaded_by").annotate(
+        item_count=Count("items", filter=~Q(items__state=ReviewState.MERGED)),
+        pending_count=Count("items", filter=Q(items__state=ReviewState.PENDING)),
+        published_count=Count("items", filter=Q(items__state=ReviewState.PUBLISHED)),
+    )
+    return render(request, "documents/list.html", {"documents": documents})
+
+
+@login_required
+def upload(request):
+    _require_supervisor(request)
+    form = UploadForm()
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                document = services.import_upload(form.cleaned_data["file"], request.user)
+            except services.ImportFailed as exc:
+                form.add_error("file", exc.message)
+            else:
+                items = document.items.count()
+                messages.success(request, f"已导入《{document.title}》，识别出 {items} 项工作任务，请逐项审核。")
+                return redirect("documents:review", pk=document.pk)
+    return render(request, "documents/upload.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def document_detail(request, pk: int):
+    document = _get_document(request, pk)
+    items = _with_blockers(list(document.items.exclude(state=ReviewState.MERGED).prefetch_related(_units_prefetch())))
+    counts = {state: 0 for state in ReviewState.values}
+    for item in items:
+        counts[item.state] += 1
+    context = {
+        "document": document,
+        "items": items,
+        "counts": counts,
+        "run": document.runs.first(),
+        "task_count": document.tasks.count(),
+        "can_change": request.user.is_supervisor,
+        "publishable": sum(1 for i in items if i.state == ReviewState.ACCEPTED),
+    }
+    return render(request, "documents/detail.html", context)
+
+
+@login_required
+def review(request, pk: int):
+    document = _get_rw_document(request, pk)
+    items = _with_blockers(list(document.items.exclude(state=ReviewState.MERGED).prefetch_related(_units_prefetch())))
+    lines = list(enumerate(document.text.split("\n"), start=1))
+    selected = request.GET.get("item")
+    context = {
+        "document": document,
+        "items": items,
+        "lines": lines,
+        "selected": int(selected) if selected and selected.isdigit() else None,
+        "run": document.runs.first(),
+        "accepted_count": sum(1 for i in items if i.state == ReviewState.ACCEPTED),
+        "pending_count": sum(1 for i in items if i.state == ReviewState.PENDING),
+        "unresolved_count": sum(1 for i in items for u in i.units.all() if not u.resolved),
+    }
+    return render(request, "documents/review.html", context)
+
+
+@login_required
+@require_POST
+def publish(request, pk: int):
+    document = _get_rw_document(request, pk)
+    summary = publish_document(document, request.user)
+    text = f"已发布 {len(summary.tasks)} 项任务，生成 {len(summary.assignments)} 个承办。"
+    if summary.skipped:
+        text += f" {len(summary.skipped)} 项已确认条目因单位未确定暂未发布，请在审核页处理。"
+        messages.warning(request, text)
+    elif summary.tasks:
+        messages.success(request, text)
+    else:
+        messages.info(request, "没有可发布的条目：请先在审核页确认条目。")
+    return redirect("documents:detail", pk=document.pk)
+
+
+@login_required
+@require_POST
+def accept_all(request, pk: int):
+    document = _get_rw_document(request, pk)
+    count = services.accept_all_resolved(request.user, document)
+    messages.success(request, f"已确认 {count} 个单位全部识别的条目。")
+    return redirect("documents:review", pk=document.pk)
+
+
+@login_required
+@require_POST
+def merge(request, pk: int):
+    document = _get_rw_document(request, pk)
+    ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+    items = list(document.items.filter(pk__in=ids))
+    try:
+        target = services.merge(request.user, items)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("documents:review", pk=document.pk)
+    messages.success(request, f"已将 {len(items)} 个条目合并为第 {target.number or target.position} 项。")
+    return redirect(_review_url(target))
+
+
+# ---------------------------------------------------------------- item partials
+
+
+@login_required
+def item_row(request, item_id: int):
+    item = _get_rw_item(request, item_id)
+    return _row(request, item)
+
+
+@login_required
+def item_edit(request, item_id: int):
+    item = _get_rw_item(request, item_id)
+    if request.method == "POST":
+        form = ItemEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_item(
+                    request.user,
+                    item,
+                    text=data["text"],
+                    deadline=data["deadline"],
+                    deadline_text=data["deadline_text"],
+                    ongoing=data["ongoing"],
+                    responsible_leader=data["responsible_leader"],
+                    lead_names=data["lead_names"],
+                    support_names=data["support_names"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                return _after_change(request, item)
+    else:
+        form = ItemEditForm(
+            initial={
+                "text": item.text,
+                "lead_names": "、".join(item.units.filter(role=ItemRole.LEAD).values_list("written", flat=True)),
+                "support_names": "、".join(item.units.filter(role=ItemRole.SUPPORT).values_list("written", flat=True)),
+                "deadline": item.deadline.isoformat() if item.deadline else "",
+                "deadline_text": item.deadline_text,
+                "ongoing": item.ongoing,
+                "responsible_leader": item.responsible_leader,
+            }
+        )
+    template = "documents/_item_edit.html" if _is_htmx(request) else "documents/item_edit_page.html"
+    return render(request, template, {"item": item, "form": form, "split_form": SplitForm()})
+
+
+def _state_action(request, item_id: int, action) -> HttpResponse:
+    item = _get_rw_item(request, item_id)
+    try:
+        item = action(request.user, item)
+    except ValidationError as exc:
+        return _after_change(request, item, error=_error_text(exc))
+    return _after_change(request, item)
+
+
+@login_required
+@require_POST
+def item_accept(request, item_id: int):
+    return _state_action(request, item_id, services.accept)
+
+
+@login_required
+@require_POST
+def item_reject(request, item_id: int):
+    return _state_action(request, item_id, services.reject)
+
+
+@login_required
+@require_POST
+def item_reopen(request, item_id: int):
+    return _state_action(request, item_id, services.reopen)
+
+
+@login_required
+@require_POST
+def item_split(request, item_id: int):
+    item = _get_rw_item(request, item_id)
+    form = SplitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect(_review_url(item))
+    line = form.cleaned_data.get("line")
+    try:
+        new = services.split(
+            request.user,
+            item,
+            at=form.cleaned_data.get("at"),
+            line=(line - 1) if line else None,
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(_review_url(item))
+    messages.success(request, "已拆分为两个条目。")
+    return redirect(_review_url(new))
+
+
+@login_required
+@require_POST
+def item_add_unit(request, item_id: int):
+    item = _get_rw_item(request, item_id)
+    form = AddUnitForm(request.POST)
+    if not form.is_valid():
+        return _after_change(request, item, error="请填写单位名称并选择角色")
+    try:
+        services.add_item_unit(request.user, item, form.cleaned_data["written"], form.cleaned_data["role"])
+    except ValidationError as exc:
+        return _after_change(request, item, error=_error_text(exc))
+    return _after_change(request, item)
+
+
+@login_required
+@require_POST
+def unit_fix(request, pk: int):
+    """Fix an unresolved (or wrong) name inline: the chosen unit or group gets the name as an alias."""
+    item_unit = _get_rw_item_unit(request, pk)
+    item = item_unit.item
+    form = FixUnitForm(request.POST)
+    name = form.data.get("name", "").strip() if not form.is_valid() else form.cleaned_data["name"].strip()
+    unit = Unit.objects.filter(Q(name=name) | Q(short_name=name)).order_by("-active", "pk").first()
+    group = None if unit else UnitGroup.objects.filter(name=name).first()
+    if not name or not (unit or group):
+        return _after_change(
+            request, item, error=f"单位名录中没有“{name}”，请从下拉列表中选择" if name else "请选择单位"
+        )
+    others = DraftItemUnit.objects.filter(
+        item__document=item.document, written=item_unit.written, unit__isnull=True, group__isnull=True
+    ).exclude(pk=item_unit.pk)
+    refresh = others.exclude(item__state__in=(ReviewState.PUBLISHED, ReviewState.MERGED)).exists()
+    try:
+        services.set_item_unit(request.user, item_unit, unit=unit, group=group)
+    except ValidationError as exc:
+        return _after_change(request, item, error=_error_text(exc))
+    response = _after_change(request, item)
+    if refresh and _is_htmx(request):
+        response["HX-Refresh"] = "true"  # the same name was fixed on other rows too
+    return response
+
+
+@login_required
+@require_POST
+def unit_remove(request, pk: int):
+    item_unit = _get_rw_item_unit(request, pk)
+    try:
+        services.remove_item_unit(request.user, item_unit)
+    except ValidationError as exc:
+        return _after_change(request, item_unit.item, error=_error_text(exc))
+    return _after_change(request, item_unit.item)
+
+
+@login_required
+@require_POST
+def unit_role(request, pk: int):
+    item_unit = _get_rw_item_unit(request, pk)
+    role = request.POST.get("role", "")
+    try:
+        services.set_unit_role(request.user, item_unit, role)
+    except ValidationError as exc:
+        return _after_change(request, item_unit.item, error=_error_text(exc))
+    return _after_change(request, item_unit.item)
+
+
+@login_required
+def unit_options(request):
+    """Autocomplete for unit names: <option>s for a <datalist>, or JSON with ?format=json."""
+    _require_supervisor(request)
+    query = request.GET.get("q", "").strip()
+    units = Unit.objects.active()
+    groups = UnitGroup.objects.all()
+    if query:
+        units = units.filter(
+            Q(name__contains=query) | Q(short_name__contains=query) | Q(aliases__alias__contains=query)
+        )
+        groups = groups.filter(Q(name__contains=query) | Q(aliases__alias__contains=query))
+    units = list(units.distinct()[:500])
+    groups = list(groups.distinct()[:100])
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "units": [{"id": u.pk, "name": u.name, "short_name": u.short_name} for u in units],
+                "groups": [{"id": g.pk, "name": g.name} for g in groups],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return render(request, "documents/_unit_options.html", {"units": units, "groups": groups})
