@@ -1,0 +1,128 @@
+"""Written unit text → resolved lead and supporting units.
+
+The resolver (`units.resolver`) splits and names the units; this module decides roles:
+- text from a 牵头单位 column or a "牵头单位：" / "由X牵头" phrase → lead;
+- text from a 责任单位/配合单位 column or phrase next to a lead → support;
+- a unit list with no roles at all (one 责任单位 column, "[责任单位：A、B、C]") → the first
+  listed unit is the lead and the rest support, the common convention in these documents;
+- units carried forward by a note such as "（涉及以下各项任务，不再列出）" join every later task
+  as support.
+Names that match nothing are kept with canonical None, for a person to fix in review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+_GENERIC = re.compile(r"^(?:各|相关|有关|其他|其它)?.{0,6}(?:部门|单位)$|^(?:相关|有关|各级|各有关).*$")
+
+
+@dataclass
+class UnitRef:
+    written: str
+    canonical: str | None = None
+    unit_id: int | None = None
+    group_id: int | None = None
+    kind: str = ""
+    method: str = ""
+    score: float | None = None
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["name"] = data.pop("written")
+        return data
+
+
+def load_registry():
+    """The unit registry (database when populated, else the bundled fixture), or None."""
+    try:
+        from units.resolver import Registry
+    except ImportError:  # the units app not installed yet: names stay unresolved
+        return None
+    return Registry.load()
+
+
+_SPLIT = re.compile(r"[、，,；;/\s]+")
+
+
+def _fallback_pieces(text: str) -> list[str]:
+    pieces: list[str] = []
+    for line in (text or "").split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if pieces and re.fullmatch(r"[（(][^）)]*[）)]", line):
+            pieces[-1] += line
+            continue
+        depth = 0
+        current = ""
+        for ch in line:
+            if ch in "（(":
+                depth += 1
+            elif ch in "）)":
+                depth = max(depth - 1, 0)
+            if depth == 0 and _SPLIT.match(ch):
+                if current:
+                    pieces.append(current)
+                current = ""
+            else:
+                current += ch
+        if current:
+            pieces.append(current)
+    return pieces
+
+
+def _clean_role_text(text: str) -> str:
+    text = re.sub(r"^\s*(?:牵头|责任|配合|协办|协助|参与)?(?:单位|部门)\s*[：:]\s*", "", text or "")
+    text = re.sub(r"等(?:单位|部门)?$", "", text.strip())
+    return text.strip()
+
+
+def resolve_units(text: str, registry) -> list[UnitRef]:
+    """Every unit `text` names, in written order, resolved where the registry knows it."""
+    text = _clean_role_text(text)
+    if not text:
+        return []
+    if registry is None:
+        return [UnitRef(p) for p in _fallback_pieces(text) if p.strip()]
+    from units.resolver import resolve
+
+    res = resolve(text, registry)
+    flat = re.sub(r"\s", "", text)
+    placed: list[tuple[int, UnitRef]] = []
+    cursor = 0
+    for m in res.matches:
+        written = m.written
+        pos = flat.find(written, cursor)
+        if pos < 0:
+            pos = flat.find(written)
+        if pos >= 0:
+            cursor = pos + len(written)
+        placed.append(
+            (
+                pos if pos >= 0 else cursor,
+                UnitRef(
+                    written=written,
+                    canonical=m.name,
+                    unit_id=m.unit_id,
+                    group_id=m.group_id,
+                    kind=m.kind,
+                    method=m.method,
+                    score=m.score,
+                ),
+            )
+        )
+    for piece in res.leftover:
+        piece = _clean_role_text(piece)
+        if not piece or re.fullmatch(r"[\W_等]+", piece):
+            continue
+        pos = flat.find(re.sub(r"\s", "", piece))
+        placed.append((pos if pos >= 0 else len(flat), UnitRef(written=piece, method="unresolved")))
+    placed.sort(key=lambda pair: pair[0])
+    return [ref for _, ref in placed]
+
+
+def is_generic(ref: UnitRef) -> bool:
+    """A phrase that names no particular unit ("教育体育部门", "相关部门")."""
+    return ref.canonical is None and bool(_GENERIC.match(ref.written))

@@ -1,0 +1,96 @@
+"""Column labels of the tables governments publish, shared by readers and extractors.
+
+A header is recognised by its labels, never by position: other districts order columns
+differently and name them differently (牵头部门, 配合单位, 完成时间…).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+NUMBER = "number"
+TASK = "task"
+LEAD = "lead"
+SUPPORT = "support"
+UNITS = "units"  # one unit column without roles (责任单位 alone)
+DEADLINE = "deadline"
+NAME = "name"  # roster: the place on duty (学校名称)
+MORNING = "morning"
+AFTERNOON = "afternoon"
+TIME = "time"
+ADDRESS = "address"
+NOTE = "note"
+YEAR = "year"
+INDICATOR = "indicator"
+LEADER = "leader"
+
+_LABELS: list[tuple[str, re.Pattern[str]]] = [
+    (NUMBER, re.compile(r"^(序号|编号|序列|排序|No\.?)$", re.I)),
+    (LEADER, re.compile(r"^(责任领导|分管领导|牵头领导|联系领导|包保领导)$")),
+    (LEAD, re.compile(r"^(牵头(责任)?(单位|部门)|主办(单位|部门)|主责(单位|部门)|牵头)$")),
+    (
+        SUPPORT,
+        re.compile(
+            r"^((相关|其他)?(责任|配合|协办|协助|参与|协同|会办)(单位|部门)|配合|协办|相关(单位|部门)|参与单位)$"
+        ),
+    ),
+    (DEADLINE, re.compile(r"^(完成|办结|时间)?(时限|期限|时间|日期|时限要求|时间节点|完成时间|进度安排)$")),
+    (MORNING, re.compile(r"^.{0,6}(上学|上午|早).{0,4}(值勤|执勤|值班|上岗)?时间?$")),
+    (AFTERNOON, re.compile(r"^.{0,6}(放学|下午|晚).{0,4}(值勤|执勤|值班|下岗)?时间?$")),
+    (TIME, re.compile(r"^(值勤|执勤|值班|上岗)时间$")),
+    (NAME, re.compile(r"^(学校|点位|岗位|场所|地点|执勤点|值班点)(名称)?$")),
+    (ADDRESS, re.compile(r"^(地址|详细地址|所在地|位置)$")),
+    (NOTE, re.compile(r"^(备注|说明|完成标准|工作目标|目标|责任人|联系人|联系电话|进展情况)$")),
+    (YEAR, re.compile(r"^(19|20)\d{2}年?(度|目标|指标)?$")),
+    (INDICATOR, re.compile(r"^(指标|指标名称|年度指标|主要指标|指标内容|目标任务)$")),
+    (
+        TASK,
+        re.compile(
+            r"^(工作|重点|主要|具体|目标)?(任务|内容|事项|措施|举措)(和|及|与)?(要求|内容|措施|目标|名称)?$"
+            r"|^(工作|重点)?任务(分解|清单)?$|^工作(任务|事项|内容|要点|措施)(和|及|与)?(要求|目标|措施)?$"
+            r"|^项目(名称|内容)?$|^(改革|重点)?(事项|任务)名称$|^具体(工作|举措)$|^工作要点$"
+        ),
+    ),
+]
+
+# Generic 责任单位 is a unit column whose role depends on the other columns.
+_GENERIC_UNITS = re.compile(r"^(责任(单位|部门)|(承办|实施|执行|落实|主体)(单位|部门)|负责(单位|部门)|单位)$")
+
+
+def normalise_label(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = re.sub(r"[(（][^)）]*[)）]", "", text)  # "上学值勤时间（上午）" keeps its bracket below
+    return re.sub(r"[\s:：*＊]", "", text)
+
+
+def classify_label(text: str) -> str | None:
+    """The column kind of one header cell, or None when it is not a known label."""
+    raw = unicodedata.normalize("NFKC", text or "")
+    label = normalise_label(text)
+    if not label or len(label) > 14:
+        return None
+    flat = re.sub(r"\s", "", raw)
+    if ("上午" in flat or "上学" in flat) and ("时间" in flat or "值勤" in flat or "执勤" in flat):
+        return MORNING
+    if ("下午" in flat or "放学" in flat) and ("时间" in flat or "值勤" in flat or "执勤" in flat):
+        return AFTERNOON
+    if _GENERIC_UNITS.match(label):
+        return UNITS
+    for kind, pattern in _LABELS:
+        if pattern.match(label):
+            return kind
+    return None
+
+
+def classify_header(cells: list[str]) -> list[str | None] | None:
+    """Column kinds of a header row, or None when the row is not a header.
+
+    A header has at least two known labels and most of its non-empty cells are labels.
+    """
+    kinds = [classify_label(c) for c in cells]
+    filled = [c for c in cells if c.strip()]
+    known = [k for k in kinds if k]
+    if len(known) < 2 or len(known) < 0.6 * max(len(filled), 1):
+        return None
+    return kinds
