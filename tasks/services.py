@@ -316,7 +316,7 @@ def _write_report(
         EventAction.CONSOLIDATED if consolidated else EventAction.REPORTED,
         now=now,
         assignment=assignment,
-        comment=f"{report.period}：{report.progress[:200]}",
+        comment=report.period,  # the text itself is in the report, read under its own rules
         changes=changes,
     )
     _sync_task_state(assignment.task, now)

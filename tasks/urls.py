@@ -1,2 +1,20 @@
+from django.urls import path
+
+from . import views
+
 app_name = "tasks"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ledger, name="ledger"),
+    path("my/", views.my_work, name="my_work"),
+    path("stats/", views.stats, name="stats"),
+    path("<int:task_id>/", views.detail, name="detail"),
+    path("assignments/<int:assignment_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("assignments/<int:assignment_id>/report/", views.report, name="report"),
+    path("assignments/<int:assignment_id>/complete/", views.complete, name="complete"),
+    path("assignments/<int:assignment_id>/review/", views.review, name="review"),
+    path("assignments/<int:assignment_id>/extension/", views.request_extension, name="request_extension"),
+    path("assignments/<int:assignment_id>/reassign/", views.reassign, name="reassign"),
+    path("assignments/<int:assignment_id>/deadline/", views.change_deadline, name="change_deadline"),
+    path("extensions/<int:extension_id>/decide/", views.decide_extension, name="decide_extension"),
+    path("evidence/<int:evidence_id>/", views.evidence, name="evidence"),
+]

@@ -1,0 +1,74 @@
+"""Tables for 我的待办 and 任务台账: one row per unit's share of a task."""
+
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .lights import assignment_light
+from .models import Assignment
+
+LIGHT_CLASSES = {"green": "success", "yellow": "warning", "red": "danger", "grey": "secondary"}
+
+
+def light_badge(light) -> str:
+    return format_html(
+        '<span class="badge text-bg-{} light-{}" data-light="{}">{}</span>',
+        LIGHT_CLASSES[light],
+        light,
+        light,
+        light.label,
+    )
+
+
+class AssignmentTable(tables.Table):
+    document = tables.Column(
+        "文件", accessor="task__source_document__title", order_by=("task__source_document__title",), default="—"
+    )
+    number = tables.Column(verbose_name="序号", accessor="task__number", default="")
+    task = tables.Column(verbose_name="任务", accessor="task__text", order_by=("task__text",))
+    unit = tables.Column(verbose_name="承办单位", accessor="unit__name", order_by=("unit__sort_order", "unit__name"))
+    role = tables.Column(verbose_name="角色")
+    deadline = tables.DateColumn(verbose_name="完成时限", format="Y-m-d", default="长期")
+    state = tables.Column(verbose_name="状态")
+    percent = tables.Column(verbose_name="进度")
+    light = tables.Column(verbose_name="灯", empty_values=(), orderable=False)
+
+    class Meta:
+        model = Assignment
+        fields = ("document", "number", "task", "unit", "role", "deadline", "state", "percent", "light")
+        attrs = {"class": "table table-sm table-hover bg-white align-middle", "data-testid": "assignments"}
+        row_attrs = {"data-assignment": lambda record: record.pk}
+        empty_text = "没有符合条件的事项。"
+
+    def __init__(self, *args, today, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def render_task(self, record):
+        url = reverse("tasks:detail", args=[record.task_id])
+        return format_html('<a href="{}">{}</a>', url, record.task.display_title)
+
+    def render_unit(self, record):
+        return str(record.unit)
+
+    def render_percent(self, value):
+        return f"{value}%"
+
+    def render_light(self, record):
+        return light_badge(assignment_light(record, self.today))
+
+
+class MyWorkTable(AssignmentTable):
+    actions = tables.Column(verbose_name="办理", empty_values=(), orderable=False)
+
+    class Meta(AssignmentTable.Meta):
+        fields = (*AssignmentTable.Meta.fields, "actions")
+        exclude = ("unit",)
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def render_actions(self, record):
+        return render_to_string("tasks/_my_work_actions.html", {"a": record}, request=self.request)

@@ -1,0 +1,175 @@
+"""我的待办, 任务台账, task detail, statistics, evidence: every page × persona, crafted ids."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tasks import services
+
+PERSONAS = ["supervisor", "leader", "lead_clerk", "lead_head", "support_clerk", "other_clerk"]
+
+
+@pytest.fixture
+def as_user(client, personas):
+    def login(name):
+        client.force_login(getattr(personas, name))
+        return client
+
+    return login
+
+
+@pytest.fixture
+def other_task(personas):
+    return services.create_task(
+        personas.supervisor, text="教体局的任务：校园安全检查", lead_units=[personas.other_unit], number="9"
+    )
+
+
+def test_login_required(client, task):
+    for url in (reverse("tasks:ledger"), reverse("tasks:my_work"), reverse("tasks:detail", args=[task.pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_home_sends_people_to_their_screen(as_user):
+    assert as_user("supervisor").get("/")["Location"] == reverse("tasks:ledger")
+    assert as_user("support_clerk").get("/")["Location"] == reverse("tasks:my_work")
+
+
+class TestMyWork:
+    def test_lists_own_unit_open_assignments_soonest_first(self, as_user, personas, task):
+        later = services.create_task(
+            personas.supervisor, text="后到期的任务", deadline=dt.date(2027, 6, 30), lead_units=[personas.support_unit]
+        )
+        response = as_user("support_clerk").get(reverse("tasks:my_work"))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert body.index("推进重点项目建设") < body.index("后到期的任务")
+        assert "签收" in body
+        assert later.pk
+
+    def test_other_unit_sees_nothing_of_ours(self, as_user, task, other_task):
+        body = as_user("other_clerk").get(reverse("tasks:my_work")).content.decode()
+        assert "推进重点项目建设" not in body and "校园安全检查" in body
+
+    def test_one_click_acknowledge(self, as_user, support_assignment):
+        client = as_user("support_clerk")
+        response = client.post(reverse("tasks:acknowledge", args=[support_assignment.pk]), {"version": 1})
+        assert response.status_code == 302
+        support_assignment.refresh_from_db()
+        assert support_assignment.state == "in_progress"
+
+    @pytest.mark.parametrize("who, status", [("other_clerk", 404), ("leader", 403), ("lead_clerk", 403)])
+    def test_acknowledge_refused(self, as_user, support_assignment, who, status):
+        response = as_user(who).post(reverse("tasks:acknowledge", args=[support_assignment.pk]))
+        assert response.status_code == status
+        support_assignment.refresh_from_db()
+        assert support_assignment.state == "pending"
+
+    def test_acknowledge_is_post_only(self, as_user, support_assignment):
+        assert (
+            as_user("support_clerk").get(reverse("tasks:acknowledge", args=[support_assignment.pk])).status_code == 405
+        )
+
+
+class TestLedger:
+    @pytest.mark.parametrize("who", PERSONAS)
+    def test_every_persona_opens_it(self, as_user, task, other_task, who):
+        response = as_user(who).get(reverse("tasks:ledger"))
+        assert response.status_code == 200
+        body = response.content.decode()
+        sees_other = who in ("supervisor", "leader", "other_clerk")
+        assert ("校园安全检查" in body) == sees_other
+        assert ("推进重点项目建设" in body) == (who != "other_clerk")
+
+    def test_filters_in_the_url(self, as_user, personas, task, other_task):
+        client = as_user("supervisor")
+        body = client.get(reverse("tasks:ledger"), {"unit": personas.other_unit.pk}).content.decode()
+        assert "校园安全检查" in body and "推进重点项目建设" not in body
+        body = client.get(reverse("tasks:ledger"), {"q": "重点项目", "role": "support"}).content.decode()
+        assert "区工信局" in body and "校园安全检查" not in body
+        body = client.get(reverse("tasks:ledger"), {"state": "done"}).content.decode()
+        assert "没有符合条件的事项" in body
+        body = client.get(reverse("tasks:ledger"), {"deadline_after": "2026-12-01", "deadline_before": "2026-12-31"})
+        assert "推进重点项目建设" in body.content.decode()
+        assert client.get(reverse("tasks:ledger"), {"light": "grey"}).status_code == 200
+        assert client.get(reverse("tasks:ledger"), {"sort": "-deadline", "page": 1}).status_code == 200
+
+    def test_bad_filter_values_do_not_crash(self, as_user, task):
+        response = as_user("supervisor").get(reverse("tasks:ledger"), {"unit": "abc", "deadline_after": "x"})
+        assert response.status_code == 200
+
+
+class TestDetail:
+    @pytest.mark.parametrize("who", ["supervisor", "leader", "lead_clerk", "lead_head", "support_clerk"])
+    def test_sharing_personas_read_it(self, as_user, task, who):
+        response = as_user(who).get(reverse("tasks:detail", args=[task.pk]))
+        assert response.status_code == 200
+        assert "区发改委" in response.content.decode() or "区发展和改革委员会" in response.content.decode()
+
+    def test_crafted_id_is_404(self, as_user, task, other_task):
+        assert as_user("other_clerk").get(reverse("tasks:detail", args=[task.pk])).status_code == 404
+        assert as_user("support_clerk").get(reverse("tasks:detail", args=[other_task.pk])).status_code == 404
+        assert as_user("supervisor").get(reverse("tasks:detail", args=[999999])).status_code == 404
+
+    def test_leader_sees_no_action_buttons(self, as_user, task, lead_assignment):
+        body = as_user("leader").get(reverse("tasks:detail", args=[task.pk])).content.decode()
+        for name in ("report", "complete", "reassign", "change_deadline", "request_extension", "acknowledge"):
+            assert reverse(f"tasks:{name}", args=[lead_assignment.pk]) not in body, name
+
+    def test_support_unit_cannot_act_for_lead(self, as_user, task, lead_assignment):
+        body = as_user("support_clerk").get(reverse("tasks:detail", args=[task.pk])).content.decode()
+        assert reverse("tasks:report", args=[lead_assignment.pk]) not in body
+
+    def test_report_sharing(self, as_user, personas, lead_assignment, support_assignment):
+        services.report_progress(personas.support_clerk, support_assignment, progress="工信局自报内容", percent=10)
+        services.report_progress(personas.lead_clerk, lead_assignment, progress="发改委自报内容", percent=10)
+        services.consolidate(personas.lead_clerk, lead_assignment, progress="发改委汇总内容", percent=20)
+        url = reverse("tasks:detail", args=[lead_assignment.task_id])
+        lead_body = as_user("lead_clerk").get(url).content.decode()
+        assert "工信局自报内容" in lead_body  # a lead reads its supporting units' reports
+        support_body = as_user("support_clerk").get(url).content.decode()
+        assert "发改委汇总内容" in support_body and "工信局自报内容" in support_body
+        assert "发改委自报内容" not in support_body
+
+    def test_shows_source_passage_and_history(self, as_user, personas, task):
+        from documents.models import DraftItem, SourceDocument
+
+        document = SourceDocument.objects.create(title="关于印发重点工作分工方案的通知")
+        item = DraftItem.objects.create(document=document, text="原文：推进重点项目建设", number="（一）")
+        task.source_document, task.source_item = document, item
+        task.save()
+        body = as_user("support_clerk").get(reverse("tasks:detail", args=[task.pk])).content.decode()
+        assert "原文：推进重点项目建设" in body and "关于印发重点工作分工方案的通知" in body
+        assert "创建" in body
+
+
+class TestEvidence:
+    def test_download_permissions(self, as_user, personas, support_assignment):
+        upload = SimpleUploadedFile("现场照片.jpg", b"JPEGDATA")
+        report = services.report_progress(
+            personas.support_clerk, support_assignment, progress="有附件", percent=5, files=[upload]
+        )
+        evidence = report.evidence.get()
+        url = reverse("tasks:evidence", args=[evidence.pk])
+        for who in ("support_clerk", "lead_clerk", "supervisor", "leader"):
+            response = as_user(who).get(url)
+            assert response.status_code == 200, who
+            assert b"".join(response.streaming_content) == b"JPEGDATA"
+        assert as_user("other_clerk").get(url).status_code == 404
+
+
+class TestStats:
+    @pytest.mark.parametrize("who", PERSONAS)
+    def test_opens_for_everyone(self, as_user, task, other_task, who):
+        response = as_user(who).get(reverse("tasks:stats"))
+        assert response.status_code == 200
+        assert "chart.umd.min.js" in response.content.decode()
+
+    def test_counts_what_the_person_reads(self, as_user, task, other_task):
+        body = as_user("supervisor").get(reverse("tasks:stats")).content.decode()
+        assert 'data-testid="task-total">2<' in body
+        body = as_user("other_clerk").get(reverse("tasks:stats")).content.decode()
+        assert 'data-testid="task-total">1<' in body
