@@ -137,7 +137,8 @@ def _one_paragraph(cell: str) -> str:
     parts = [p.strip() for p in cell.split("\n") if p.strip()]
     out = ""
     for part in parts:
-        if out and not part.startswith(("（", "(")) and not (len(part) <= 6 and not part.startswith(("区", "市", "各"))):
+        wrapped_tail = len(part) <= 6 and not part.startswith(("区", "市", "各"))
+        if out and not part.startswith(("（", "(")) and not wrapped_tail:
             out += "、"
         out += part
     return out

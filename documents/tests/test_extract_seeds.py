@@ -6,7 +6,16 @@ import pytest
 
 from documents.extract.assign import load_registry
 from documents.pipeline import extract_file
-from documents.tests.seedtools import SEED_NAMES, SEEDS, THRESHOLDS, score, seed_blocks, to_docx, to_untabbed_text, to_xlsx
+from documents.tests.seedtools import (
+    SEED_NAMES,
+    SEEDS,
+    THRESHOLDS,
+    score,
+    seed_blocks,
+    to_docx,
+    to_untabbed_text,
+    to_xlsx,
+)
 
 TABLE_SEEDS = [n for n in SEED_NAMES if n.startswith(("000", "004"))]
 
