@@ -99,13 +99,18 @@ def _registry(registry=None):
     return Registry.load()
 
 
+def _extract_file():
+    from documents.pipeline import extract_file
+
+    return extract_file
+
+
 def _run_pipeline(file, filename: str, registry, max_bytes: int | None):
     """Reader + extractors + resolver, saving nothing. Raises ImportFailed with the reader's message."""
-    from documents.pipeline import extract_file
     from documents.readers.base import ReaderError
 
     try:
-        return extract_file(file, filename, registry, max_bytes=max_bytes)
+        return _extract_file()(file, filename, registry, max_bytes=max_bytes)
     except ReaderError as exc:
         raise ImportFailed(exc.message) from exc
 
