@@ -18,15 +18,23 @@ W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def read_docx(data: bytes) -> list[Block]:
     check_office_zip(data, "Word")
+    try:
+        blocks = _read(data)
+    except ReaderError:
+        raise
+    except Exception as exc:  # python-docx raises anything on a malformed package
+        raise ReaderError("文件已损坏或不是有效的 Word 文件，无法打开。", code="corrupt") from exc
+    if not blocks:
+        raise ReaderError("Word 文件中没有文字内容。", code="empty")
+    return blocks
+
+
+def _read(data: bytes) -> list[Block]:
     import docx  # python-docx
-    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table, _Cell
     from docx.text.paragraph import Paragraph
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise ReaderError("文件已损坏或不是有效的 Word 文件，无法打开。", code="corrupt") from exc
+    document = docx.Document(io.BytesIO(data))
 
     numbering = _Numbering(document)
     blocks: list[Block] = []
@@ -52,8 +60,6 @@ def read_docx(data: bytes) -> list[Block]:
                     rows.append(cells)
             if rows:
                 blocks.append(Block(kind="table", rows=rows))
-    if not blocks:
-        raise ReaderError("Word 文件中没有文字内容。", code="empty")
     return blocks
 
 

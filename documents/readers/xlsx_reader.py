@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 
 from .base import Block, ReaderError, clean_cell, clean_paragraph
 from .columns import classify_header
@@ -31,13 +30,21 @@ def _cell_text(value) -> str:
 
 def read_xlsx(data: bytes) -> list[Block]:
     check_office_zip(data, "Excel")
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=len(data) > READ_ONLY_ABOVE, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError) as exc:
+        blocks = _read(data)
+    except ReaderError:
+        raise
+    except Exception as exc:  # openpyxl raises anything on a malformed workbook
         raise ReaderError("文件已损坏或不是有效的 Excel 文件，无法打开。", code="corrupt") from exc
+    if not blocks:
+        raise ReaderError("Excel 文件中没有内容。", code="empty")
+    return blocks
+
+
+def _read(data: bytes) -> list[Block]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=len(data) > READ_ONLY_ABOVE, data_only=True)
 
     blocks: list[Block] = []
     try:
@@ -66,6 +73,4 @@ def read_xlsx(data: bytes) -> list[Block]:
             blocks.append(Block(kind="table", rows=table))
     finally:
         workbook.close()
-    if not blocks:
-        raise ReaderError("Excel 文件中没有内容。", code="empty")
     return blocks
