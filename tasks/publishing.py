@@ -9,7 +9,8 @@ Rules (issue 4, point 4):
   (needs_confirmation), an empty group, or no unit at all is not published: it stays for
   review and is reported in `skipped` with the reasons;
 - the reporting cycle comes from the item's recurrence, else the document's reporting schedule;
-- the item's indicators become tasks.Indicator rows;
+- the item's indicators become tasks.Indicator rows of its task, and the document's own
+  indicator table (指标分解表) becomes Indicator rows of the document, once;
 - published items are marked 已发布 and the document 已发布. Publishing again creates nothing new.
 """
 
@@ -95,14 +96,14 @@ def _item_units(item: DraftItem) -> tuple[list, list]:
     return lead, support
 
 
-def _indicator_rows(item: DraftItem) -> list[dict]:
+def _indicator_rows(indicators: list) -> list[dict]:
     """Normalise the pipeline's indicators: one dict per (name, year) with target and measure.
 
     Accepts {"name", "year", "target"} rows, and {"name", "targets": {year: value}} or
     {"name", "targets": [{"year", "target"}]} rows.
     """
     rows = []
-    for entry in item.indicators or []:
+    for entry in indicators or []:
         if not isinstance(entry, dict):
             continue
         name = str(entry.get("name") or entry.get("indicator") or "").strip()
@@ -175,12 +176,16 @@ def publish_document(
                 now=now,
             )
             Indicator.objects.bulk_create(
-                Indicator(task=task, source_document=document, **row) for row in _indicator_rows(item)
+                Indicator(task=task, source_document=document, **row) for row in _indicator_rows(item.indicators)
             )
             summary.tasks.append(task)
             summary.assignments.extend(task.assignments.all())
             item.state = ReviewState.PUBLISHED
             item.save(update_fields=["state"])
+        if summary.tasks and not Indicator.objects.filter(source_document=document, task__isnull=True).exists():
+            Indicator.objects.bulk_create(
+                Indicator(source_document=document, **row) for row in _indicator_rows(document.plan_indicators)
+            )
         if summary.tasks and document.status != DocumentStatus.PUBLISHED:
             document.status = DocumentStatus.PUBLISHED
             document.published_at = now

@@ -30,7 +30,7 @@ class AssignmentTable(tables.Table):
     unit = tables.Column(verbose_name="承办单位", accessor="unit__name", order_by=("unit__sort_order", "unit__name"))
     role = tables.Column(verbose_name="角色")
     deadline = tables.DateColumn(verbose_name="完成时限", format="Y-m-d", default="长期")
-    state = tables.Column(verbose_name="状态")
+    state = tables.Column(verbose_name="状态", attrs={"td": {"class": "state"}})
     percent = tables.Column(verbose_name="进度")
     light = tables.Column(verbose_name="灯", empty_values=(), orderable=False)
 
