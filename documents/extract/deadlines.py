@@ -61,7 +61,8 @@ _M = r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
 _D = r"(\d{1,2})\s*日"
 
 _FULL_DAY = re.compile(rf"{_Y}\s*{_M}\s*{_D}\s*(?:前|之前|以前|底前|完成|止)?")
-_YEAR_MONTH = re.compile(rf"{_Y}\s*{_M}\s*(?:底|末)?\s*(?:前|之前|以前|完成|底)?")
+_DONE = r"(?:前|之前|以前|完成|底|投入使用|交付使用|建成|交付|启动|开工)"
+_YEAR_MONTH = re.compile(rf"{_Y}\s*{_M}\s*(?:底|末)?\s*{_DONE}?")
 _YEAR_HALF = re.compile(rf"{_Y}\s*(上半年|下半年|第?[一二三四1-4]季度|年底|底|年内|末)\s*(?:前|之前)?")
 _TARGET_YEAR = re.compile(rf"(?:到|至|截至|截止到?)\s*{_Y}\s*(?:底|末)?")
 _YEAR_BEFORE = re.compile(rf"{_Y}\s*(?:前|之前|以前)")
@@ -108,7 +109,7 @@ def parse_deadline(text: str | None, doc_year: int | None = None) -> Deadline:
             date = dt.date(year, 12, 31)
         return Deadline(m.group(0).strip(), date)
     m = _YEAR_MONTH.search(t)
-    if m and (m.group(0).strip().endswith(("前", "底", "末", "完成")) or t.strip() == m.group(0).strip()):
+    if m and (re.search(rf"(末|{_DONE})$", m.group(0).strip()) or t.strip() == m.group(0).strip()):
         date = _safe_date(int(m.group(1)), _num(m.group(2)), None)
         if date:
             return Deadline(m.group(0).strip(), date)
@@ -151,7 +152,7 @@ def find_deadline_in_sentence(text: str, doc_year: int | None = None) -> Deadlin
     for pattern in (_FULL_DAY, _YEAR_HALF, _YEAR_MONTH, _TARGET_YEAR, _YEAR_BEFORE, _MONTH_ONLY):
         for m in pattern.finditer(text):
             span = m.group(0).strip()
-            if pattern in (_YEAR_MONTH,) and not span.endswith(("前", "底", "末", "完成")):
+            if pattern is _YEAR_MONTH and not re.search(rf"(末|{_DONE})$", span):
                 continue
             if pattern is _YEAR_HALF and not re.search(r"(前|底|末|年内|上半年|下半年|季度)", span):
                 continue
