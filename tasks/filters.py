@@ -23,6 +23,7 @@ class AssignmentFilter(django_filters.FilterSet):
         field_name="task__source_document",
         queryset=SourceDocument.objects.all(),
         widget=forms.Select(attrs=SELECT),
+        empty_label="全部",
     )
     section = django_filters.CharFilter(
         label="章节",
@@ -31,7 +32,7 @@ class AssignmentFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
     unit = django_filters.ModelChoiceFilter(
-        label="承办单位", queryset=Unit.objects.all(), widget=forms.Select(attrs=SELECT)
+        label="承办单位", queryset=Unit.objects.all(), widget=forms.Select(attrs=SELECT), empty_label="全部"
     )
     role = django_filters.ChoiceFilter(
         label="角色", choices=AssignmentRole.choices, widget=forms.Select(attrs=SELECT), empty_label="全部"
