@@ -38,6 +38,8 @@ class SourceDocument(models.Model):
     text = models.TextField("提取文本", blank=True)
     status = models.CharField("状态", max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.EXTRACTED)
     reporting_schedule = models.CharField("报送要求", max_length=200, blank=True)
+    # Indicator × year targets of the plan itself (指标分解表), published as tasks.Indicator rows.
+    plan_indicators = models.JSONField("指标分解", default=list, blank=True)
     date_shift_note = models.CharField(
         "日期调整说明", max_length=200, blank=True, help_text="演示数据把日期平移到今年时，在这里说明。"
     )

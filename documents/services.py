@@ -164,7 +164,7 @@ def import_upload(uploaded_file, actor, *, registry=None, filename: str | None =
     items = list(_get(result, "items", []) or [])
     if not items:
         raise ImportFailed(NO_ITEMS_MESSAGE)
-    duration_ms = int((time.monotonic() - started) * 1000)
+    duration_ms = _get(result, "duration_ms") or int((time.monotonic() - started) * 1000)
 
     stored_name = ""
     try:
@@ -190,6 +190,7 @@ def _create_document(uploaded_file, filename: str, actor, result) -> SourceDocum
         original_filename=filename[:255],
         text=_get(result, "text") or "",
         reporting_schedule=(_get(metadata, "reporting_schedule") or "")[:200],
+        plan_indicators=[i for i in (_get(result, "indicators") or []) if isinstance(i, dict)],
         uploaded_by=actor,
         status=DocumentStatus.EXTRACTED,
     )
@@ -235,7 +236,7 @@ def _create_items(document: SourceDocument, actor, result, items: Sequence, dura
             ongoing=bool(_get(entry, "ongoing")),
             recurrence=str(_get(entry, "recurrence") or "")[:50],
             indicators=list(_get(entry, "indicators") or []),
-            extra={"kind": _get(entry, "kind") or ""},
+            extra={**(_get(entry, "extra") or {}), "kind": _get(entry, "kind") or ""},
             source_start=_get(entry, "source_start"),
             source_end=_get(entry, "source_end"),
         )

@@ -190,3 +190,22 @@ def test_only_the_supervision_office_publishes(personas, fake_pipeline, who):  #
 )
 def test_reporting_cycle_from_recurrence_then_document(texts, cycle):
     assert reporting_cycle(*texts) == cycle
+
+
+def test_the_plans_indicator_table_is_published_once(personas, fake_pipeline):  # noqa: F811
+    p = personas
+    fake_pipeline(
+        {
+            **fake_result([item_entry("1", "任务", [unit_entry("区发改委", p.lead_unit)])]),
+            "indicators": [{"name": "地区生产总值增速", "unit": "%", "targets": {"2023": "7", "2024": "7.5"}}],
+        }
+    )
+    document = services.import_upload(upload(), p.supervisor)
+    accept_all(p, document)
+    publish_document(document, p.supervisor)
+    publish_document(document, p.supervisor)
+    rows = Indicator.objects.filter(source_document=document, task__isnull=True)
+    assert sorted(rows.values_list("name", "measure", "year", "target")) == [
+        ("地区生产总值增速", "%", 2023, "7"),
+        ("地区生产总值增速", "%", 2024, "7.5"),
+    ]
