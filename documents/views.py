@@ -67,7 +67,8 @@ def _units_prefetch():
 
 def _with_blockers(items):
     for item in items:
-        item.blocker_list = services.blockers(item) if item.state != ReviewState.PUBLISHED else []
+        item.editable = item.state not in (ReviewState.PUBLISHED, ReviewState.MERGED)
+        item.blocker_list = services.blockers(item) if item.editable else []
         item.lead_rows = [u for u in item.units.all() if u.role == ItemRole.LEAD]
         item.support_rows = [u for u in item.units.all() if u.role == ItemRole.SUPPORT]
     return items

@@ -1,0 +1,241 @@
+"""Document screens × personas: who reads, who changes, and the review partials."""
+
+import pytest
+from django.urls import reverse
+
+from documents import services
+from documents.models import DraftItem, ItemRole, ReviewState
+from documents.tests.test_services import (  # noqa: F401 - fixtures
+    fake_pipeline,
+    fake_result,
+    item_entry,
+    three_items,
+    township_group,
+    unit_entry,
+    upload,
+)
+from tasks.models import Task
+from testing.personas import PASSWORD
+from units.models import UnitAlias
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def document(personas, fake_pipeline, three_items):  # noqa: F811
+    fake_pipeline(three_items)
+    return services.import_upload(upload(), personas.supervisor)
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def items_of(document):
+    return list(document.items.order_by("position"))
+
+
+@pytest.mark.parametrize("who", ["supervisor", "leader", "lead_clerk", "other_clerk"])
+def test_everyone_signed_in_reads_the_list_and_the_document(client, personas, document, who):
+    login(client, getattr(personas, who))
+    listing = client.get(reverse("documents:list"))
+    assert listing.status_code == 200
+    assert "昌江区某工作分工方案" in listing.content.decode()
+    detail = client.get(reverse("documents:detail", args=[document.pk]))
+    assert detail.status_code == 200
+    html = detail.content.decode()
+    assert "昌府办字〔2021〕20号" in html and "推进项目建设" in html
+    assert ("审核条目" in html) == (who == "supervisor")
+
+
+def test_anonymous_is_sent_to_login(client, document):
+    response = client.get(reverse("documents:list"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_date_shift_note_is_shown(client, personas, document):
+    document.date_shift_note = "演示数据：日期已平移到今年"
+    document.save()
+    login(client, personas.lead_clerk)
+    assert "演示数据：日期已平移到今年" in client.get(reverse("documents:detail", args=[document.pk])).content.decode()
+
+
+def change_requests(document):
+    item = items_of(document)[0]
+    row = item.units.first()
+    return [
+        ("get", reverse("documents:upload"), {}),
+        ("post", reverse("documents:upload"), {}),
+        ("get", reverse("documents:review", args=[document.pk])),
+        ("post", reverse("documents:publish", args=[document.pk]), {}),
+        ("post", reverse("documents:accept_all", args=[document.pk]), {}),
+        ("post", reverse("documents:merge", args=[document.pk]), {"items": [i.pk for i in items_of(document)]}),
+        ("get", reverse("documents:item_edit", args=[item.pk])),
+        ("post", reverse("documents:item_edit", args=[item.pk]), {"text": "改了"}),
+        ("post", reverse("documents:item_accept", args=[item.pk]), {}),
+        ("post", reverse("documents:item_reject", args=[item.pk]), {}),
+        ("post", reverse("documents:item_split", args=[item.pk]), {"at": 2}),
+        ("post", reverse("documents:item_add_unit", args=[item.pk]), {"written": "区教体局", "role": "support"}),
+        ("post", reverse("documents:unit_fix", args=[row.pk]), {"name": "区教育体育局"}),
+        ("post", reverse("documents:unit_remove", args=[row.pk]), {}),
+        ("post", reverse("documents:unit_role", args=[row.pk]), {"role": "support"}),
+        ("get", reverse("documents:unit_options")),
+    ]
+
+
+@pytest.mark.parametrize("who", ["leader", "lead_clerk", "lead_head", "support_clerk", "other_clerk"])
+def test_nobody_but_the_supervision_office_changes_anything(client, personas, document, who):
+    login(client, getattr(personas, who))
+    before = [(i.pk, i.text, i.state, i.units.count()) for i in items_of(document)]
+    for method, url, *data in change_requests(document):
+        response = getattr(client, method)(url, *data)
+        assert response.status_code == 403, (method, url, response.status_code)
+    assert [(i.pk, i.text, i.state, i.units.count()) for i in items_of(document)] == before
+    assert not Task.objects.exists()
+
+
+def test_changes_need_post(client, personas, document):
+    login(client, personas.supervisor)
+    item = items_of(document)[0]
+    for url in (
+        reverse("documents:publish", args=[document.pk]),
+        reverse("documents:item_accept", args=[item.pk]),
+        reverse("documents:unit_remove", args=[item.units.first().pk]),
+    ):
+        assert client.get(url).status_code == 405
+
+
+def test_a_crafted_id_is_404(client, personas, document):
+    login(client, personas.supervisor)
+    assert client.get(reverse("documents:review", args=[9999])).status_code == 404
+    assert client.post(reverse("documents:item_accept", args=[9999])).status_code == 404
+
+
+def test_review_shows_items_beside_the_source_with_unresolved_names_flagged(client, personas, document):
+    login(client, personas.supervisor)
+    response = client.get(reverse("documents:review", args=[document.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="L3"' in html and "推进项目建设" in html
+    first = items_of(document)[0]
+    assert f'id="item-{first.pk}"' in html and 'data-start="3"' in html
+    assert 'data-testid="unresolved"' in html and "区某某办" in html
+    assert "单位“区某某办”未识别" in html
+    assert 'list="unit-options"' in html
+
+
+def test_accept_and_reject_answer_htmx_with_the_row(client, personas, document):
+    login(client, personas.supervisor)
+    item = items_of(document)[0]
+    response = client.post(reverse("documents:item_accept", args=[item.pk]), **HTMX)
+    assert response.status_code == 200
+    assert f'id="item-{item.pk}"' in response.content.decode() and "已确认" in response.content.decode()
+    item.refresh_from_db()
+    assert item.state == ReviewState.ACCEPTED and item.reviewed_by == personas.supervisor
+    response = client.post(reverse("documents:item_reject", args=[item.pk]))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.state == ReviewState.REJECTED
+
+
+def test_inline_edit_saves_and_keeps_what_was_typed_on_error(client, personas, document):
+    login(client, personas.supervisor)
+    item = items_of(document)[0]
+    url = reverse("documents:item_edit", args=[item.pk])
+    form = client.get(url, **HTMX)
+    assert 'data-testid="item-edit-form"' in form.content.decode() and "推进项目建设" in form.content.decode()
+
+    bad = client.post(
+        url,
+        {"text": "新的任务内容", "deadline": "2021-13-45", "lead_names": "区工信局", "support_names": "区发改委"},
+        **HTMX,
+    )
+    html = bad.content.decode()
+    assert bad.status_code == 200 and "日期格式" in html
+    assert "新的任务内容" in html and 'value="区工信局"' in html and 'value="2021-13-45"' in html
+    item.refresh_from_db()
+    assert item.text == "推进项目建设"
+
+    good = client.post(
+        url,
+        {
+            "text": "新的任务内容",
+            "deadline": "2021-10-31",
+            "lead_names": "区工信局",
+            "support_names": "区发改委、区教体局",
+        },
+        **HTMX,
+    )
+    assert good.status_code == 200 and f'id="item-{item.pk}"' in good.content.decode()
+    item.refresh_from_db()
+    assert item.text == "新的任务内容" and str(item.deadline) == "2021-10-31"
+    assert [u.unit for u in item.units.filter(role=ItemRole.LEAD)] == [personas.support_unit]
+    assert sorted(u.unit.short_name for u in item.units.filter(role=ItemRole.SUPPORT)) == ["区发改委", "区教体局"]
+
+
+def test_inline_unit_fix_becomes_an_alias(client, personas, document):
+    login(client, personas.supervisor)
+    row = items_of(document)[1].units.get()
+    response = client.post(reverse("documents:unit_fix", args=[row.pk]), {"name": "区教育体育局"}, **HTMX)
+    assert response.status_code == 200
+    row.refresh_from_db()
+    assert row.unit == personas.other_unit
+    assert UnitAlias.objects.filter(alias="区某某办", unit=personas.other_unit).exists()
+
+
+def test_inline_unit_fix_with_an_unknown_name_shows_a_message(client, personas, document):
+    login(client, personas.supervisor)
+    row = items_of(document)[1].units.get()
+    response = client.post(reverse("documents:unit_fix", args=[row.pk]), {"name": "火星局"}, **HTMX)
+    assert "单位名录中没有“火星局”" in response.content.decode()
+    row.refresh_from_db()
+    assert row.unit is None
+
+
+def test_add_remove_and_switch_role_of_units(client, personas, document):
+    login(client, personas.supervisor)
+    item = items_of(document)[0]
+    client.post(reverse("documents:item_add_unit", args=[item.pk]), {"written": "区教体局", "role": "support"}, **HTMX)
+    added = item.units.get(unit=personas.other_unit)
+    assert added.role == ItemRole.SUPPORT
+    client.post(reverse("documents:unit_role", args=[added.pk]), {"role": "lead"}, **HTMX)
+    added.refresh_from_db()
+    assert added.role == ItemRole.LEAD
+    client.post(reverse("documents:unit_remove", args=[added.pk]), **HTMX)
+    assert not item.units.filter(unit=personas.other_unit).exists()
+    duplicate = client.post(
+        reverse("documents:item_add_unit", args=[item.pk]), {"written": "区发改委", "role": "support"}, **HTMX
+    )
+    assert "已在该条目中" in duplicate.content.decode()
+
+
+def test_merge_split_accept_all_and_publish(client, personas, document):
+    login(client, personas.supervisor)
+    first, second, third = items_of(document)
+    response = client.post(reverse("documents:item_split", args=[first.pk]), {"at": 2})
+    assert response.status_code == 302
+    assert document.items.count() == 4
+    new = DraftItem.objects.get(document=document, text="项目建设")
+    client.post(reverse("documents:merge", args=[document.pk]), {"items": [first.pk, new.pk]})
+    first.refresh_from_db()
+    assert first.text == "推进\n项目建设"
+
+    client.post(reverse("documents:accept_all", args=[document.pk]))
+    states = dict(document.items.values_list("pk", "state"))
+    assert states[first.pk] == states[third.pk] == ReviewState.ACCEPTED
+    assert states[second.pk] == ReviewState.PENDING
+
+    response = client.post(reverse("documents:publish", args=[document.pk]), follow=True)
+    assert "已发布 2 项任务" in response.content.decode()
+    assert Task.objects.count() == 2
+    again = client.post(reverse("documents:publish", args=[document.pk]), follow=True)
+    assert "没有可发布的条目" in again.content.decode() and Task.objects.count() == 2
+
+
+def test_unit_options_lists_units_and_groups(client, personas, document, township_group):  # noqa: F811
+    login(client, personas.supervisor)
+    html = client.get(reverse("documents:unit_options")).content.decode()
+    assert '<option value="区发展和改革委员会">' in html and "各乡镇（街道）" in html
+    data = client.get(reverse("documents:unit_options"), {"q": "发改", "format": "json"}).json()
+    assert [u["name"] for u in data["units"]] == ["区发展和改革委员会"]
