@@ -86,7 +86,7 @@ class Command(BaseCommand):
         return Unit.objects.get(pk=resolution.matches[0].unit_id)
 
     def load_documents(self, registry: Registry) -> None:
-        from documents.models import SourceDocument
+        from documents.models import ReviewState, SourceDocument
         from documents.services import accept_all_resolved, import_upload
         from tasks.publishing import publish_document
 
@@ -100,11 +100,12 @@ class Command(BaseCommand):
                 with path.open("rb") as handle:
                     document = import_upload(File(handle, name=path.name), supervisor, registry=registry)
                 self.move_into_year(document, this_year)
-                accept_all_resolved(document, supervisor)
+                accept_all_resolved(supervisor, document)
                 summary = publish_document(document, supervisor)
+            pending = document.items.filter(state=ReviewState.PENDING).count()
             self.stdout.write(
                 f"文件 {path.name}：{document.items.count()} 条，发布任务 {len(summary.tasks)} 项，"
-                f"承办 {len(summary.assignments)} 条，待审核 {len(summary.skipped)} 条"
+                f"承办 {len(summary.assignments)} 条，留待人工审核 {pending} 条"
             )
 
     @staticmethod
