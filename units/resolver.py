@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,6 +83,7 @@ ENDINGS = (  # longest first: the ending class of a name
 SUGGESTION_CUTOFF = 60  # rapidfuzz ratio (0-100) below which nothing is suggested
 ABBREVIATION_SCORE = 0.9
 MAX_JOINED_LINES = 4  # a table cell wraps one name over at most this many lines
+NAME_LIKE_NOTE = 6  # a bracketed note this short without punctuation is a second name (外事办, 文明办)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class Match:
     kind: str  # Unit.kind value, or "group"
     method: str  # "exact" | "alias" | "normalised" | "abbreviation" | "history" | "fuzzy" | "group"
     score: float  # 1.0 for exact/alias; lower for fuzzy
+    note: str = ""  # a bracketed note that followed the name, e.g. "（外事办）" or "（涉及以下各项任务，不再列出）"
 
     def as_dict(self) -> dict:
         return {
@@ -103,6 +105,7 @@ class Match:
             "kind": self.kind,
             "method": self.method,
             "score": self.score,
+            "note": self.note,
         }
 
 
@@ -535,6 +538,19 @@ def _clean(piece: str) -> str:
     return piece.strip("[]【】")
 
 
+def _with_note(match: Match, note: str) -> Match:
+    """Attach a bracketed note to the name before it.
+
+    A short name-like note (a second name the unit carries: 区政府办（外事办）) is part of
+    what was written; a remark (（涉及以下各项任务，不再列出）) is kept in `note` only.
+    """
+    key = fold(note)
+    inner = key[1:-1]
+    name_like = len(inner) <= NAME_LIKE_NOTE and not any(ch in SEPARATORS or ch in ".:。" for ch in inner)
+    written = match.written + note if name_like else match.written
+    return replace(match, written=written, note=match.note + note)
+
+
 def _is_note(key: str) -> bool:
     return len(key) >= 3 and key[0] == OPEN and key[-1] == CLOSE and OPEN not in key[1:-1]
 
@@ -556,10 +572,7 @@ def _read(registry: Registry, written: str) -> tuple[list[Match], list[str], int
             last_was_match = True
             continue
         if last_was_match and _is_note(key[start:end]):
-            prev = matches[-1]
-            matches[-1] = Match(
-                prev.written + part, prev.name, prev.unit_id, prev.group_id, prev.kind, prev.method, prev.score
-            )
+            matches[-1] = _with_note(matches[-1], part)
             continue
         last_was_match = False
         if fold(part) in FILLER:
@@ -600,10 +613,7 @@ def resolve(text: str, registry: Registry) -> Resolution:
             piece, after_break = pieces[i]
             key = fold(piece)
             if after_break and matches and _is_note(key) and _ends_previous(pieces, i, matches):
-                prev = matches[-1]
-                matches[-1] = Match(
-                    prev.written + piece, prev.name, prev.unit_id, prev.group_id, prev.kind, prev.method, prev.score
-                )
+                matches[-1] = _with_note(matches[-1], piece)
                 i += 1
                 continue
             found, left, _ = _read_cached(registry, piece)

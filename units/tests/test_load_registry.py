@@ -67,3 +67,16 @@ def test_registry_load_prefers_the_database(loaded):
 
 def test_registry_load_falls_back_to_the_fixture(db):
     assert Registry.load().source.endswith("units_changjiang.json")
+
+
+def test_load_units_command_twice(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_units", stdout=out)
+    assert "units_created=" in out.getvalue() and "units_created=0" not in out.getvalue()
+    out = StringIO()
+    call_command("load_units", stdout=out)
+    assert "units_created=0" in out.getvalue() and "aliases_created=0" in out.getvalue()

@@ -152,3 +152,17 @@ CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 def test_random_cjk_text_never_resolves(text):
     resolution = resolve(text, _REGISTRY)
     assert resolution.matches == []
+
+
+def test_remark_in_brackets_is_kept_as_note_not_written(registry):
+    text = "[责任单位：区农业农村水利局、区林业局、各街道（乡、镇）（涉及以下各项任务，不再列出）]"
+    resolution = resolve(text, registry)
+    assert [m.written for m in resolution.matches] == ["区农业农村水利局", "区林业局", "各街道（乡、镇）"]
+    assert resolution.matches[2].note == "（涉及以下各项任务，不再列出）"
+    assert resolution.matches[2].name == "各乡镇（街道）"
+    assert resolution.leftover == []
+
+
+def test_name_like_note_is_part_of_written(registry):
+    (match,) = resolve("区政府办\n（外事办）", registry).matches
+    assert (match.written, match.note, match.name) == ("区政府办（外事办）", "（外事办）", "区政府办公室")
