@@ -309,10 +309,23 @@ def resolve_name(written: str, registry=None) -> _Resolved:
 
 
 def split_names(text: str) -> list[str]:
-    """Names typed into one box, separated by 、，,；; or line breaks."""
-    for sep in "，,；;\n":
-        text = text.replace(sep, "、")
-    return [name.strip() for name in text.split("、") if name.strip()]
+    """Names typed into one box, separated by 、，,；; or line breaks outside brackets.
+
+    各街道（乡、镇） stays one name: a separator inside （…） or (…) belongs to the name.
+    """
+    names, current, depth = [], [], 0
+    for ch in text or "":
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in "、，,；;\n":
+            names.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    names.append("".join(current))
+    return [name.strip() for name in names if name.strip()]
 
 
 def _set_units(item: DraftItem, role: str, names: Sequence[str], registry) -> None:

@@ -168,7 +168,10 @@ def publish(request, pk: int):
     summary = publish_document(document, request.user)
     text = f"已发布 {len(summary.tasks)} 项任务，生成 {len(summary.assignments)} 个承办。"
     if summary.skipped:
-        text += f" {len(summary.skipped)} 项已确认条目因单位未确定暂未发布，请在审核页处理。"
+        reasons = "；".join(
+            f"第{s.item.number or s.item.position}项：{'、'.join(s.reasons)}" for s in summary.skipped[:3]
+        )
+        text += f" {len(summary.skipped)} 项已确认条目因单位未确定暂未发布（{reasons}），请在审核页处理。"
         messages.warning(request, text)
     elif summary.tasks:
         messages.success(request, text)

@@ -345,3 +345,16 @@ def test_accept_all_resolved_skips_unresolved_and_confirmation_groups(personas, 
     township_group.save()
     services.reopen(personas.supervisor, third)
     assert services.accept_all_resolved(personas.supervisor, document) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        ("区发改委、区工信局", ["区发改委", "区工信局"]),
+        ("区林业局，各街道（乡、镇）; 区商务局\n区科技局", ["区林业局", "各街道（乡、镇）", "区商务局", "区科技局"]),
+        ("区政府办(外事办)、 ", ["区政府办(外事办)"]),
+        ("", []),
+    ],
+)
+def test_split_names_keeps_separators_inside_brackets(typed, names):
+    assert services.split_names(typed) == names
