@@ -369,8 +369,10 @@ class Registry:
 
             if Unit.objects.exists():
                 return cls.from_db()
-        except DatabaseError:
-            pass  # no database (or no tables yet): the fixture still resolves names
+        except (DatabaseError, RuntimeError):
+            # No database, no tables yet, or database access refused (pytest without the db
+            # fixture): the bundled fixture still resolves names.
+            pass
         return cls.from_fixture()
 
     # lookups ---------------------------------------------------------------------------

@@ -166,3 +166,9 @@ def test_remark_in_brackets_is_kept_as_note_not_written(registry):
 def test_name_like_note_is_part_of_written(registry):
     (match,) = resolve("区政府办\n（外事办）", registry).matches
     assert (match.written, match.note, match.name) == ("区政府办（外事办）", "（外事办）", "区政府办公室")
+
+
+def test_load_without_database_access_uses_the_fixture():
+    registry = Registry.load()  # no db fixture: pytest-django refuses database access
+    assert registry.source.endswith("units_changjiang.json")
+    assert resolve("区发改委", registry).resolved
