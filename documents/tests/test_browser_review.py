@@ -50,6 +50,8 @@ def test_supervisor_uploads_reviews_and_publishes(live_server, transactional_db,
         page.wait_for_selector(f"#L{start}.hl")
         assert "产业化育龙头" in page.inner_text(f"#L{start}")
 
+        page.screenshot(path=str(tmp_path / "review.png"))
+
         # The unknown name is flagged; fixing it once fixes every row and becomes an alias.
         assert page.locator("[data-testid=unresolved]").count() >= 1
         chip = first.locator("[data-testid=unresolved]").first
