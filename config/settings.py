@@ -7,6 +7,7 @@ SECRET_KEY, ALLOWED_HOSTS and REDIS_URL are set: production never falls back sil
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -44,7 +45,8 @@ def required(name: str) -> str:
 
 
 DEBUG = envbool("DEBUG", "1")
-TESTING = envbool("DUBAN_TESTING", "0")
+# Under pytest: fast password hashing and plain static storage.
+TESTING = envbool("DUBAN_TESTING", "0") or "pytest" in sys.modules
 
 if DEBUG:
     SECRET_KEY = os.getenv("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production-0123456789"
@@ -134,6 +136,8 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -241,5 +245,6 @@ LOGGING = {
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 # Domain settings
-DUBAN_DISTRICT = os.getenv("DUBAN_DISTRICT", "昌江区")
+# The district as documents write it before unit names ("景德镇市昌江区…", "昌江区…").
+DUBAN_DISTRICT = os.getenv("DUBAN_DISTRICT", "景德镇市昌江区")
 DUBAN_YELLOW_WORKING_DAYS = envint("DUBAN_YELLOW_WORKING_DAYS", "5")

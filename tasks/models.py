@@ -436,6 +436,7 @@ class EventAction(models.TextChoices):
     EXTENSION_APPROVED = "extension_approved", "同意延期"
     EXTENSION_REFUSED = "extension_refused", "不同意延期"
     EDITED = "edited", "修改"
+    UNITS_MERGED = "units_merged", "单位合并"
 
 
 class TaskEvent(models.Model):

@@ -664,3 +664,43 @@ def decide_extension(
         changes=changes,
     )
     return extension
+
+
+@transaction.atomic
+def move_assignments_for_merge(actor, *, source: Unit, target: Unit, now=None) -> int:
+    """单位合并: every assignment of `source` becomes `target`'s, with history on each task.
+
+    Where `target` already has a share of the same task, the two become one: the reports and
+    extension requests move onto `target`'s assignment, the stronger role (牵头) is kept, and
+    `source`'s row goes. Returns how many assignments were moved or folded in.
+    """
+    now = now or timezone.now()
+    _require_supervisor(actor)
+    moved = 0
+    for assignment in Assignment.objects.select_for_update().filter(unit=source).select_related("task"):
+        existing = Assignment.objects.select_for_update().filter(task=assignment.task, unit=target).first()
+        if existing is None:
+            assignment.unit = target
+            _save(assignment, ["unit"])
+            kept = assignment
+        else:
+            assignment.reports.update(assignment=existing)
+            if existing.extension_requests.filter(state=ExtensionState.PENDING).exists():
+                assignment.extension_requests.filter(state=ExtensionState.PENDING).update(
+                    state=ExtensionState.REFUSED, decided_by=actor, decided_at=now,
+                    decision_comment=f"单位合并，以{target}的申请为准",
+                )  # fmt: skip
+            assignment.extension_requests.update(assignment=existing)
+            if assignment.role == AssignmentRole.LEAD and existing.role != AssignmentRole.LEAD:
+                existing.role = AssignmentRole.LEAD
+                _save(existing, ["role"])
+            TaskEvent.objects.filter(assignment=assignment).update(assignment=existing)
+            assignment.delete()
+            kept = existing
+        _record(
+            kept.task, actor, EventAction.UNITS_MERGED, now=now, assignment=kept,
+            comment=f"{source.name}并入{target.name}", changes=[("承办单位", source, target)],
+        )  # fmt: skip
+        _sync_task_state(kept.task, now)
+        moved += 1
+    return moved

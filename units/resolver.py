@@ -183,8 +183,26 @@ class GroupRecord:
     id: int | None = None
 
 
-def _strip_admin_prefix(name: str) -> tuple[str, str]:
-    for prefix in ("景德镇市昌江区", "昌江区"):
+def district_names(full_name: str) -> tuple[str, ...]:
+    """The ways a deployment's own district is written, longest first.
+
+    "景德镇市昌江区" gives ("景德镇市昌江区", "昌江区"): documents write either before a
+    unit's name, and both mean the registry's "区…" units. Per deployment, never in code.
+    """
+    full_name = fold(full_name or "")
+    if not full_name:
+        return ()
+    names = [full_name]
+    for marker in ("市", "州", "盟"):
+        head, sep, tail = full_name.partition(marker)
+        if sep and tail and tail[-1:] in ("区", "县") and len(tail) >= 2:
+            names.append(tail)
+            break
+    return tuple(sorted(set(names), key=len, reverse=True))
+
+
+def _strip_admin_prefix(name: str, districts: tuple[str, ...] = ()) -> tuple[str, str]:
+    for prefix in districts:
         if name.startswith(prefix):
             return "区", name[len(prefix) :]
     if name[:1] in ADMIN_PREFIXES:
@@ -204,26 +222,31 @@ def _is_subsequence(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
-def _variants(form: str, kind: str) -> list[str]:
+def _variants(form: str, kind: str, districts: tuple[str, ...] = ()) -> list[str]:
     """Spellings of the same name the registry accepts as "normalised"."""
     out = []
+    short = districts[-1] if districts else ""
     if form.startswith("区"):
         rest = form[1:]
-        out += ["昌江区" + rest, "景德镇市昌江区" + rest]
+        out += [district + rest for district in districts]
         if rest.startswith("政府"):
-            out += ["区人民政府" + rest[2:], "昌江区人民政府" + rest[2:]]
-        if rest.startswith("委"):
-            out += ["中共昌江区委" + rest[1:]]
+            out += ["区人民政府" + rest[2:]] + [district + "人民政府" + rest[2:] for district in districts]
+        if rest.startswith("委") and short:
+            out += ["中共" + short + "委" + rest[1:]]
     if kind in ("township", "subdistrict"):
-        out += ["昌江区" + form, form + "人民政府", form + "办事处", "昌江区" + form + "人民政府"]
+        out += [form + "人民政府", form + "办事处"]
+        out += [district + form for district in districts] + [district + form + "人民政府" for district in districts]
     return out
 
 
 class Registry:
     """Indexes over the registry's written forms, built once and reused for every resolve()."""
 
-    def __init__(self, units: list[UnitRecord], groups: list[GroupRecord], source: str = "") -> None:
+    def __init__(
+        self, units: list[UnitRecord], groups: list[GroupRecord], source: str = "", district: str = ""
+    ) -> None:
         self.source = source
+        self.districts = district_names(district)
         self.units = units
         self.groups = groups
         self._index: dict[str, _Entry] = {}
@@ -286,7 +309,7 @@ class Registry:
                     self._add(form, targets[heir.name], "history")
         for unit in active:
             for form in [unit.name, unit.short_name, *unit.aliases]:
-                for variant in _variants(form, unit.kind) if form else []:
+                for variant in _variants(form, unit.kind, self.districts) if form else []:
                     self._add(variant, targets[unit.name], "exact", derived=True)
 
         self.max_key_length = max((len(k) for k in self._index), default=0)
@@ -299,7 +322,7 @@ class Registry:
         for unit in active:
             target = targets[unit.name]
             for form in {fold(f) for f in [unit.name, unit.short_name, *unit.aliases] if f}:
-                prefix, core = _strip_admin_prefix(form)
+                prefix, core = _strip_admin_prefix(form, self.districts)
                 if core:
                     self._abbrev.setdefault((prefix, _ending(core)), []).append((core, form, target))
         for key, entry in self._index.items():
@@ -307,8 +330,10 @@ class Registry:
             self._fuzzy_targets.append(entry.target)
 
     @classmethod
-    def from_records(cls, units: list[UnitRecord], groups: list[GroupRecord], source: str = "") -> Registry:
-        return cls(units, groups, source)
+    def from_records(
+        cls, units: list[UnitRecord], groups: list[GroupRecord], source: str = "", district: str = ""
+    ) -> Registry:
+        return cls(units, groups, source, district)
 
     @classmethod
     def from_fixture(cls, path: str | Path | None = None) -> Registry:
@@ -327,11 +352,13 @@ class Registry:
             for u in data.get("units", [])
         ]
         groups = [GroupRecord(name=g["name"], aliases=list(g.get("aliases", []))) for g in data.get("groups", [])]
-        return cls(units, groups, source=str(path))
+        return cls(units, groups, source=str(path), district=data.get("district", ""))
 
     @classmethod
     def from_db(cls) -> Registry:
         """Every unit (retired ones map to their successors), alias and group in the database."""
+        from django.conf import settings
+
         from .models import GroupAlias, Unit, UnitAlias, UnitGroup
 
         aliases: dict[int, list[str]] = {}
@@ -357,7 +384,7 @@ class Registry:
             GroupRecord(name=g.name, aliases=group_aliases.get(g.pk, []), id=g.pk)
             for g in UnitGroup.objects.order_by("pk")
         ]
-        return cls(units, groups, source="db")
+        return cls(units, groups, source="db", district=settings.DUBAN_DISTRICT)
 
     @classmethod
     def load(cls) -> Registry:
@@ -394,7 +421,7 @@ class Registry:
     def abbreviation(self, written: str) -> Match | None:
         """The unique unit whose name keeps every character of `written` in order, or None."""
         key = fold(written)
-        prefix, core = _strip_admin_prefix(key)
+        prefix, core = _strip_admin_prefix(key, self.districts)
         ending = _ending(core)
         if len(core) < 2 or not ending or len(core) == len(ending):
             return None
@@ -415,7 +442,7 @@ class Registry:
         if not key:
             return []
         out: dict[_Target, Match] = {}
-        prefix, core = _strip_admin_prefix(key)
+        prefix, core = _strip_admin_prefix(key, self.districts)
         if len(core) >= 2:
             for cand_core, _form, target in self._abbrev.get((prefix, _ending(core)), ()):
                 if cand_core[0] == core[0] and _is_subsequence(core, cand_core) and target not in out:

@@ -150,8 +150,16 @@ CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 @settings(max_examples=300, deadline=None)
 @given(st.text(CJK, min_size=1, max_size=12))
 def test_random_cjk_text_never_resolves(text):
+    """Random text matches nothing, unless a span of it really is a registry name or a true
+    in-order abbreviation of one (hypothesis draws both: it mines literals such as
+    区工业和信息化局 from the code, and once drew 区发委 for 区发展和改革委员会)."""
     resolution = resolve(text, _REGISTRY)
-    assert resolution.matches == []
+    for match in resolution.matches:
+        assert match.written in text.replace(" ", "") or match.note, match
+        if _REGISTRY.lookup(match.written) is None:
+            assert match.method == "abbreviation", match
+            remaining = iter(match.name)
+            assert all(ch in remaining for ch in match.written), match
 
 
 def test_remark_in_brackets_is_kept_as_note_not_written(registry):
@@ -172,3 +180,18 @@ def test_load_without_database_access_uses_the_fixture():
     registry = Registry.load()  # no db fixture: pytest-django refuses database access
     assert registry.source.endswith("units_changjiang.json")
     assert resolve("区发改委", registry).resolved
+
+
+def test_district_spellings_come_from_the_registry_not_code():
+    """Another deployment's district prefix works; 昌江区 means nothing to it."""
+    from units.resolver import GroupRecord, Registry, UnitRecord, district_names, resolve
+
+    assert district_names("景德镇市昌江区") == ("景德镇市昌江区", "昌江区")
+    assert district_names("浮梁县") == ("浮梁县",)
+    registry = Registry.from_records(
+        [UnitRecord(name="县教育体育局", short_name="县教体局", kind="department")],
+        [GroupRecord(name="各乡镇")],
+        district="景德镇市浮梁县",
+    )
+    assert [m.name for m in resolve("浮梁县教育体育局", registry).matches] == ["县教育体育局"]
+    assert resolve("昌江区教育体育局", registry).leftover == ["昌江区教育体育局"]
