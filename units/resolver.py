@@ -194,7 +194,7 @@ def district_names(full_name: str) -> tuple[str, ...]:
         return ()
     names = [full_name]
     for marker in ("市", "州", "盟"):
-        head, sep, tail = full_name.partition(marker)
+        _head, sep, tail = full_name.partition(marker)
         if sep and tail and tail[-1:] in ("区", "县") and len(tail) >= 2:
             names.append(tail)
             break
