@@ -134,7 +134,8 @@ def _zip(parts: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:
         for name, data in parts.items():
-            archive.writestr(name, data)
+            # A fixed timestamp keeps the bytes (and so the test ids) the same in every xdist worker.
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2021, 7, 1, 0, 0, 0)), data, compress_type=compression)
     return buffer.getvalue()
 
 
