@@ -677,8 +677,13 @@ def move_assignments_for_merge(actor, *, source: Unit, target: Unit, now=None) -
     now = now or timezone.now()
     _require_supervisor(actor)
     moved = 0
-    for assignment in Assignment.objects.select_for_update().filter(unit=source).select_related("task"):
-        existing = Assignment.objects.select_for_update().filter(task=assignment.task, unit=target).first()
+    # Ordered by pk: the default ordering joins tasks → documents (nullable), which PostgreSQL
+    # cannot lock FOR UPDATE.
+    rows = Assignment.objects.select_for_update(of=("self",)).filter(unit=source).order_by("pk")
+    for assignment in rows.select_related("task"):
+        existing = (
+            Assignment.objects.select_for_update().filter(task=assignment.task, unit=target).order_by("pk").first()
+        )
         if existing is None:
             assignment.unit = target
             _save(assignment, ["unit"])

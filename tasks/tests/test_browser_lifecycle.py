@@ -6,20 +6,12 @@ import os
 import pytest
 from django.urls import reverse
 
+from testing.browser import CHROMIUM_ARGS
 from testing.personas import PASSWORD
 from testing.services import require_chromium
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls here are plain setup.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
