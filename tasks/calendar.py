@@ -21,12 +21,12 @@ CACHE_SECONDS = 300
 # How far add_working_days/next_working_day will look before giving up (a data error, not a calendar).
 _MAX_SCAN_DAYS = 3660
 
-_cache: dict[str, object] = {"loaded": 0.0, "overrides": None, "years": None}
+_cache: dict[str, object] = {"loaded": 0.0, "overrides": None, "years": None, "days": {}}
 
 
 def clear_cache() -> None:
-    """Forget the cached overrides (after a save, and between tests)."""
-    _cache.update(loaded=0.0, overrides=None, years=None)
+    """Forget the cached overrides and answers (after a save, and between tests)."""
+    _cache.update(loaded=0.0, overrides=None, years=None, days={})
 
 
 def _overrides() -> tuple[dict[dt.date, bool], set[int]]:
@@ -37,7 +37,7 @@ def _overrides() -> tuple[dict[dt.date, bool], set[int]]:
 
         rows = dict(HolidayOverride.objects.values_list("date", "kind"))
         overrides = {day: kind == HolidayKind.WORKDAY for day, kind in rows.items()}
-        _cache.update(loaded=now, overrides=overrides, years={day.year for day in overrides})
+        _cache.update(loaded=now, overrides=overrides, years={day.year for day in overrides}, days={})
     return _cache["overrides"], _cache["years"]  # type: ignore[return-value]
 
 
@@ -60,12 +60,20 @@ def coverage_warning(year: int) -> str | None:
 def is_working_day(day: dt.date) -> bool:
     """A day is a working day if an override says so, else the package, else Monday–Friday."""
     overrides, _years = _overrides()
-    if day in overrides:
-        return overrides[day]
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
+    # Answers are remembered with the overrides they were computed from: the package's own
+    # lookup scans its whole table per call, and the lights ask about the same days all day.
+    answers: dict[dt.date, bool] = _cache["days"]  # type: ignore[assignment]
+    answer = answers.get(day)
+    if answer is None:
+        if day in overrides:
+            answer = overrides[day]
+        else:
+            try:
+                answer = bool(chinese_calendar.is_workday(day))
+            except NotImplementedError:
+                answer = day.weekday() < 5
+        answers[day] = answer
+    return answer
 
 
 def next_working_day(day: dt.date, *, include_today: bool = False) -> dt.date:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from documents.models import SourceDocument
 from units.models import Unit
 
-from .lights import Light, assignment_light, is_overdue
-from .models import OPEN_STATES, Assignment, AssignmentRole, AssignmentState
+from .lights import Light
+from .models import Assignment, AssignmentRole, AssignmentState
 
 SELECT = {"class": "form-select form-select-sm"}
 
@@ -75,15 +75,9 @@ class AssignmentFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        # An overdue deadline is before today; the calendar decides the rest (lights.is_overdue).
-        candidates = queryset.filter(state__in=OPEN_STATES, deadline__lt=self.today).select_related("task")
-        return queryset.filter(pk__in=[a.pk for a in candidates if is_overdue(a, self.today)])
+        return queryset.with_light(self.today).filter(light_code=Light.RED)
 
     def filter_light(self, queryset, name, value):
         if not value:
             return queryset
-        if value == Light.GREY:
-            return queryset.filter(state=AssignmentState.DONE)
-        # Lights are derived (lights.assignment_light), so they are judged row by row.
-        candidates = queryset.filter(state__in=OPEN_STATES).select_related("task")
-        return queryset.filter(pk__in=[a.pk for a in candidates if assignment_light(a, self.today) == value])
+        return queryset.with_light(self.today).filter(light_code=value)

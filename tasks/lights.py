@@ -99,6 +99,16 @@ def report_missing(assignment, cycle: str, today: dt.date) -> bool:
     return last is None or last < start
 
 
+def yellow_boundary(today: dt.date) -> dt.date:
+    """The first day that is no longer "due soon": a deadline in force before it is within
+    settings.DUBAN_YELLOW_WORKING_DAYS working days of `today`.
+
+    Same rule as working_days_between(today, due) <= N, without counting day by day for every
+    row: the (N+1)-th working day after today is the first one that is not within N.
+    """
+    return calendar.add_working_days(today, settings.DUBAN_YELLOW_WORKING_DAYS + 1)
+
+
 def assignment_light(assignment, today: dt.date, *, cycle: str | None = None) -> Light:
     """The light for one unit's share.
 
@@ -114,7 +124,7 @@ def assignment_light(assignment, today: dt.date, *, cycle: str | None = None) ->
         cycle = assignment.task.reporting_cycle
     if assignment.deadline is not None and assignment.state != AssignmentState.COMPLETION_REQUESTED:
         due = calendar.effective_deadline(assignment.deadline)
-        if calendar.working_days_between(today, due) <= settings.DUBAN_YELLOW_WORKING_DAYS:
+        if due < yellow_boundary(today):
             return Light.YELLOW
     if report_missing(assignment, cycle, today):
         return Light.YELLOW
@@ -127,3 +137,49 @@ def task_light(task, today: dt.date) -> Light:
     if not lights:
         return Light.GREEN
     return max(lights, key=lambda light: _SEVERITY[light])
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def light_annotation(today: dt.date, queryset) -> models.Case:
+    """The same rules as assignment_light, as one SQL expression over `queryset`'s rows.
+
+    Lists (the ledger's light and overdue filters, the statistics) judge thousands of rows at
+    once; per row in Python the calendar would be asked thousands of times. The calendar is
+    asked a handful of times here instead, and the rules turn into date comparisons:
+    - overdue: today > effective_deadline(deadline)  ⟺  deadline <= the last working day before today;
+    - due soon: effective_deadline(deadline) < yellow_boundary(today)
+      ⟺  deadline <= the last working day before that boundary;
+    - a unit that asked for completion is judged on the day it asked: those few rows are
+      judged by is_overdue itself.
+    tests/test_lights.py checks that both forms agree on every case.
+    """
+    from .models import AssignmentState, ReportingCycle
+
+    last_working_day = calendar.previous_working_day(today)
+    soon_until = calendar.previous_working_day(yellow_boundary(today))
+    active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
+    asked = queryset.select_related(None).filter(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
+    asked_late = [
+        a.pk for a in asked.only("pk", "state", "deadline", "completion_requested_at") if is_overdue(a, today)
+    ]
+    missing = models.Q(pk__in=[])
+    for cycle in ReportingCycle.values:
+        start = period_start(cycle, today)
+        if start is None:
+            continue
+        since = _midnight(start)
+        missing |= models.Q(task__reporting_cycle=cycle, created__lt=since) & (
+            models.Q(last_reported_at__isnull=True) | models.Q(last_reported_at__lt=since)
+        )
+    return models.Case(
+        models.When(state=AssignmentState.DONE, then=models.Value(Light.GREY)),
+        models.When(state__in=active, deadline__lte=last_working_day, then=models.Value(Light.RED)),
+        models.When(pk__in=asked_late, then=models.Value(Light.RED)),
+        models.When(state__in=active, deadline__lte=soon_until, then=models.Value(Light.YELLOW)),
+        models.When(models.Q(state__in=active) & missing, then=models.Value(Light.YELLOW)),
+        default=models.Value(Light.GREEN),
+        output_field=models.CharField(),
+    )

@@ -153,6 +153,12 @@ class AssignmentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
+    def with_light(self, today):
+        """Annotate `light_code` (lights.Light values) for every row, judged in the database."""
+        from .lights import light_annotation
+
+        return self.annotate(light_code=light_annotation(today, self))
+
 
 class Assignment(models.Model):
     """One unit's share of one task."""

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from units.models import Unit
+
 from . import calendar, services
 from .filters import AssignmentFilter
 from .forms import (
@@ -450,21 +452,25 @@ def change_deadline(request, assignment_id: int):
 def stats(request):
     """统计: completion counts, overdue, and the units lagging most, over what the person may read."""
     today = timezone.localdate()
-    visible = Assignment.objects.visible_to(request.user).select_related("task", "unit")
+    visible = Assignment.objects.visible_to(request.user)
     by_state = dict(visible.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     state_rows = [(label, by_state.get(value, 0)) for value, label in AssignmentState.choices]
+    # One grouped query, judged in the database (lights.light_annotation): no row is loaded.
+    per_light = visible.with_light(today).values("unit_id", "state", "light_code").annotate(n=Count("id"))
+    unit_names = {u.pk: u for u in Unit.objects.filter(pk__in={row["unit_id"] for row in per_light})}
     per_unit: dict[int, dict] = {}
     light_counts = dict.fromkeys(Light, 0)
-    for a in visible:
+    for group in per_light:
         row = per_unit.setdefault(
-            a.unit_id, {"unit": a.unit, "total": 0, "done": 0, "open": 0, "overdue": 0, "yellow": 0}
+            group["unit_id"],
+            {"unit": unit_names[group["unit_id"]], "total": 0, "done": 0, "open": 0, "overdue": 0, "yellow": 0},
         )
-        light = assignment_light(a, today)
-        light_counts[light] += 1
-        row["total"] += 1
-        row["done" if a.state == AssignmentState.DONE else "open"] += 1
-        row["overdue"] += light == Light.RED
-        row["yellow"] += light == Light.YELLOW
+        n, light = group["n"], Light(group["light_code"])
+        light_counts[light] += n
+        row["total"] += n
+        row["done" if group["state"] == AssignmentState.DONE else "open"] += n
+        row["overdue"] += n if light == Light.RED else 0
+        row["yellow"] += n if light == Light.YELLOW else 0
     units = sorted(per_unit.values(), key=lambda r: (-r["overdue"], -r["yellow"], -r["open"], str(r["unit"])))
     for row in units:
         row["rate"] = round(100 * row["done"] / row["total"]) if row["total"] else 0
