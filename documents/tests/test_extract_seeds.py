@@ -97,3 +97,26 @@ def test_indicator_table_becomes_plan_indicators(registry):
 
 def test_registry_loads_without_database():
     assert load_registry() is not None
+
+
+@pytest.mark.parametrize("name", TABLE_SEEDS)
+def test_seed_tables_as_legacy_doc_score_the_same(name, registry, tmp_path):
+    """A legacy .doc goes through LibreOffice headless and scores like the .docx it came from."""
+    import subprocess
+
+    from documents.readers.legacy import find_soffice
+
+    soffice = find_soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: .doc/.wps are refused with a message instead")
+    source = tmp_path / "seed.docx"
+    source.write_bytes(to_docx(seed_blocks(name)))
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc", "--outdir",
+         str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    legacy = (tmp_path / "seed.doc").read_bytes()
+    result = extract_file(legacy, "seed.doc", registry)
+    _assert_scores(score(result.to_json(), name, tmp_path))
