@@ -646,23 +646,46 @@ def split(actor, item: DraftItem, *, at: int | None = None, line: int | None = N
     return new
 
 
-def blockers(item: DraftItem) -> list[str]:
+def groups_with_members(groups: Iterable[UnitGroup]) -> set[int]:
+    """The ids of the groups that name at least one active unit (UnitGroup.member_units() is
+    not empty): an active explicit member, or an active unit of one of the group's kinds.
+
+    Two queries however many groups, so a screen of items asks once, not once per group.
+    """
+    groups = {g.pk: g for g in groups if g is not None}
+    if not groups:
+        return set()
+    through = UnitGroup.members.through
+    found = set(
+        through.objects.filter(unitgroup_id__in=list(groups), unit__active=True).values_list("unitgroup_id", flat=True)
+    )
+    if any(g.kinds for pk, g in groups.items() if pk not in found):
+        active_kinds = set(Unit.objects.active().order_by().values_list("kind", flat=True).distinct())
+        found |= {pk for pk, g in groups.items() if set(g.kinds or ()) & active_kinds}
+    return found
+
+
+def blockers(item: DraftItem, *, with_members: set[int] | None = None) -> list[str]:
     """Why an item cannot become a task yet (empty when it can).
 
     An item needs at least one unit; every unit name must be resolved; a group whose members
     a person must pick (needs_confirmation) or that has no members must be replaced by units.
+    `with_members` is groups_with_members() computed once for many items; without it the
+    item's own groups are looked up.
     """
     reasons = []
     rows = list(item.units.all())
     if not rows:
         reasons.append("未指定承办单位")
+    if with_members is None:
+        with_members = groups_with_members(row.group for row in rows if row.group_id is not None)
     for row in rows:
         if row.unit_id is None and row.group_id is None:
             reasons.append(f"单位“{row.written}”未识别")
         elif row.group_id is not None:
             if row.group.needs_confirmation:
                 reasons.append(f"单位组“{row.group.name}”需确认具体单位")
-            elif not row.group.member_units().exists():
+            elif row.group_id not in with_members:
                 reasons.append(f"单位组“{row.group.name}”没有成员单位")
     return reasons
 
@@ -673,9 +696,12 @@ def accept_all_resolved(actor, document: SourceDocument) -> int:
     _require_supervisor(actor)
     now = timezone.now()
     count = 0
-    pending = document.items.select_for_update().filter(state=ReviewState.PENDING)
-    for item in pending.prefetch_related("units__group"):
-        if blockers(item):
+    pending = list(
+        document.items.select_for_update().filter(state=ReviewState.PENDING).prefetch_related("units__group")
+    )
+    with_members = groups_with_members(row.group for item in pending for row in item.units.all() if row.group_id)
+    for item in pending:
+        if blockers(item, with_members=with_members):
             continue
         item.state = ReviewState.ACCEPTED
         _touch(item, actor, now, ["state"])

@@ -116,7 +116,9 @@ def ledger(request):
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
     table = AssignmentTable(queryset, today=today)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    ctx = {"table": table, "filter": filterset, "warnings": _calendar_warnings(today), "total": queryset.count()}
+    # The paginator has counted the rows already: no second COUNT for the heading.
+    total = table.paginator.count
+    ctx = {"table": table, "filter": filterset, "warnings": _calendar_warnings(today), "total": total}
     return render(request, "tasks/ledger.html", ctx)
 
 
