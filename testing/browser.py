@@ -3,6 +3,8 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.db import connections
+
 from .services import require_chromium
 
 CHROMIUM_ARGS = [
@@ -30,3 +32,6 @@ def chromium_page(**context_options) -> Iterator:
         finally:
             context.close()
             browser.close()
+            # ORM calls made while Playwright runs use a connection of Playwright's context:
+            # close it here, or PostgreSQL refuses to drop the test database after the session.
+            connections.close_all()

@@ -4,6 +4,7 @@ import datetime as dt
 import os
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from testing.browser import CHROMIUM_ARGS
@@ -23,6 +24,9 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # ORM calls made while Playwright runs belong to its context's own connection: close it
+        # here, or PostgreSQL refuses to drop the test database at the end of the session.
+        connections.close_all()
 
 
 def _login(browser, live_server, username):
