@@ -149,10 +149,14 @@ def _assign_deadline(item: ExtractedItem, seg: Segment) -> None:
         item.deadline, item.ongoing, item.recurrence = parsed.date, parsed.ongoing, parsed.recurrence
     else:
         parsed = find_deadline_in_sentence(item.text, year)
-        if parsed.date:
-            item.deadline_text, item.deadline = parsed.text, parsed.date
+        if parsed.date or parsed.ongoing:
+            item.deadline_text, item.deadline, item.ongoing = parsed.text, parsed.date, parsed.ongoing
     if seg.kind == DocumentKind.EMERGENCY and not item.deadline:
         item.ongoing = True
+    if item.deadline_text and not item.deadline and not item.ongoing and not item.recurrence:
+        # a time limit written in words we cannot date ("汛前"): a person sets the date
+        item.extra["deadline_rule"] = "时限未能识别为日期，请审核时填写"
+        return
     if not item.deadline and not item.ongoing and not item.recurrence and year and _is_annual(seg):
         item.deadline = dt.date(year, 12, 31)
         item.extra["deadline_rule"] = "年度计划未写时限，默认当年年底"

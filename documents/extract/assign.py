@@ -13,7 +13,7 @@ Names that match nothing are kept with canonical None, for a person to fix in re
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 _GENERIC = re.compile(r"^(?:各|相关|有关|其他|其它)?.{0,6}(?:部门|单位)$|^(?:相关|有关|各级|各有关).*$")
 
@@ -78,14 +78,67 @@ def _fallback_pieces(text: str) -> list[str]:
 
 def _clean_role_text(text: str) -> str:
     text = re.sub(r"^\s*(?:牵头|责任|配合|协办|协助|参与)?(?:单位|部门)\s*[：:]\s*", "", text or "")
-    text = re.sub(r"等(?:单位|部门)?$", "", text.strip())
+    text = re.sub(r"等(?:有关|相关|其他|成员)?(?:(?:单位|部门)(?:和|及|与|、)?){0,2}$", "", text.strip())
     return text.strip()
 
 
+_PLACEHOLDER = re.compile(r"^\s*(?:[/／\\—–\-－~～·.。、]+|无|暂无)?\s*$")
+_SPACED = re.compile(r"(?<=\S)[ \t\u3000]+(?=\S)")
+
+
+def _spaces_as_separators(text: str) -> str:
+    """Names written side by side with spaces ("县住建局 县生态环境局") are separate names.
+
+    A line is cut at its spaces only when every part is at least two characters long, so a
+    name spaced out letter by letter ("县 委 办") stays one name.
+    """
+    lines = []
+    for line in text.split("\n"):
+        parts = _SPACED.split(line.strip())
+        if len(parts) > 1 and all(len(p) >= 2 for p in parts):
+            line = "、".join(parts)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# What may follow a name to say "its government" (各乡镇人民政府 is the group 各乡镇), and what may
+# precede a name that carries no district of its own (县委 + 宣传部 is another district's 宣传部).
+_BODY_SUFFIX = re.compile(r"^(?:人民政府|政府|办事处|街道办事处|党委|党工委)$")
+_DISTRICT_QUALIFIER = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{0,4}[省市县区]委?$")
+
+
+def _glue(placed: list[tuple[int, UnitRef]], flat: str) -> list[tuple[int, UnitRef]]:
+    """Join a leftover with the name it is written against, with no separator between them."""
+    out: list[tuple[int, UnitRef]] = []
+    for pos, ref in placed:
+        if out:
+            prev_pos, prev = out[-1]
+            adjacent = prev_pos >= 0 and flat[prev_pos : prev_pos + len(prev.written) + len(ref.written)] == (
+                prev.written + ref.written
+            )
+            if adjacent and prev.canonical and not ref.canonical and _BODY_SUFFIX.match(ref.written):
+                out[-1] = (prev_pos, replace(prev, written=prev.written + ref.written))
+                continue
+            if (
+                adjacent
+                and not prev.canonical
+                and ref.canonical
+                and _DISTRICT_QUALIFIER.match(prev.written)
+                and not ref.written.startswith(("区", "市", "县", "各", "省", "中共"))
+            ):
+                out[-1] = (prev_pos, UnitRef(written=prev.written + ref.written, method="unresolved"))
+                continue
+        out.append((pos, ref))
+    return out
+
+
 def resolve_units(text: str, registry) -> list[UnitRef]:
-    """Every unit `text` names, in written order, resolved where the registry knows it."""
-    text = _clean_role_text(text)
-    if not text:
+    """Every unit `text` names, in written order, resolved where the registry knows it.
+
+    Placeholders for an empty cell ("/", "—", "无") name nothing.
+    """
+    text = _spaces_as_separators(_clean_role_text(text))
+    if not text or _PLACEHOLDER.match(text):
         return []
     if registry is None:
         return [UnitRef(p) for p in _fallback_pieces(text) if p.strip()]
@@ -123,7 +176,7 @@ def resolve_units(text: str, registry) -> list[UnitRef]:
         pos = flat.find(re.sub(r"\s", "", piece))
         placed.append((pos if pos >= 0 else len(flat), UnitRef(written=piece, method="unresolved")))
     placed.sort(key=lambda pair: pair[0])
-    return [ref for _, ref in placed]
+    return [ref for _, ref in _glue(placed, flat)]
 
 
 def is_generic(ref: UnitRef) -> bool:

@@ -3,9 +3,11 @@
 Rules:
 - "2021年12月底前", "2021年12月31日前", "2021年底前", "2021年上半年" → that date (end of the
   month, day, year or half-year);
-- "6月底前", "9月投入使用", "年底前" → the same, in the document's year;
+- "6月底前", "9月投入使用", "年底前", "三季度末", "上半年" → the same, in the document's year;
+- "2024-06-30", "2024.12.31" (an Excel date cell, a dotted date) → that day;
 - "到2025年", "至2025年底" → 31 December of that year;
-- "长期坚持", "持续推进", "常态化" → ongoing, no date;
+- "长期坚持", "持续推进", "常态化" → ongoing, no date (inside a task sentence only as its
+  closing clause: "…，长期坚持。");
 - "每季度", "每月", "每年", "每周" → recurring, no single date;
 - reporting cycles in a notice ("每季度末月20日前报送", "每月25日前报送") → the document's
   reporting schedule (see `find_reporting_schedule`).
@@ -69,7 +71,15 @@ _YEAR_BEFORE = re.compile(rf"{_Y}\s*(?:前|之前|以前)")
 _MONTH_ONLY = re.compile(
     rf"(?<![年\d]){_M}\s*(?:(\d{{1,2}})\s*日)?\s*(底|末|中旬|上旬|下旬)?\s*(?:前|之前|以前|完成|投入使用|建成|启动|开工|交付)"
 )
+_NO_YEAR_PERIOD = re.compile(
+    r"(?<![年\d每])(上半年|下半年|第?[一二三四1-4]\s*季度)\s*(末|底)?\s*(?:前|之前|以前|完成|实现|建成|投入使用|启动|开工)?"
+)
+_NUMERIC_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-./／]\s*(\d{1,2})\s*[-./／]\s*(\d{1,2})(?!\d)")
 _YEAR_END = re.compile(r"(?:年底前|年内|年底|年末)")
+_YEAR_END_IN_SENTENCE = re.compile(r"(?<![\d年])(?:年底|年末)(?:前|之前)|(?<![\d年])年内(?:完成|建成|实现)")
+_ONGOING_AT_END = re.compile(
+    r"[，,；;（(]\s*(长期坚持|长期推进|持续推进|常态化推进|常态化开展)\s*[）)]?\s*[。.；;]?\s*$"
+)
 _ONGOING = re.compile(r"长期(?:坚持|推进|开展|执行)?|持续(?:推进|开展|实施|抓好)|常态化|久久为功")
 _RECUR = [
     ("每日", re.compile(r"每日|每天|每个(?:上学|工作)日")),
@@ -85,6 +95,16 @@ def _quarter_end(year: int, q: int) -> dt.date:
     return _month_end(year, q * 3)
 
 
+def _period_end(year: int, period: str, tail: str | None) -> dt.date:
+    """The last day of 上半年/下半年 or a quarter ("三季度末", "第二季度") in `year`."""
+    if period == "上半年":
+        return dt.date(year, 6, 30)
+    if period == "下半年":
+        return dt.date(year, 12, 31)
+    q = _num(re.sub(r"[第季度\s]", "", period)) or 4
+    return _quarter_end(year, min(max(q, 1), 4))
+
+
 def parse_deadline(text: str | None, doc_year: int | None = None) -> Deadline:
     """Read a deadline from a 完成时限 cell or a task sentence."""
     if not text or not text.strip():
@@ -92,7 +112,7 @@ def parse_deadline(text: str | None, doc_year: int | None = None) -> Deadline:
     t = text.strip()
     if doc_year:
         t = re.sub(r"今年|本年度?|当年", f"{doc_year}年", t)
-    m = _FULL_DAY.search(t)
+    m = _FULL_DAY.search(t) or _NUMERIC_DATE.search(t)
     if m:
         date = _safe_date(int(m.group(1)), _num(m.group(2)), int(m.group(3)))
         if date:
@@ -127,6 +147,9 @@ def parse_deadline(text: str | None, doc_year: int | None = None) -> Deadline:
         date = _safe_date(doc_year, month, day)
         if date:
             return Deadline(m.group(0).strip(), date)
+    m = _NO_YEAR_PERIOD.search(t)
+    if m and doc_year:
+        return Deadline(m.group(0).strip(), _period_end(doc_year, m.group(1), m.group(2)))
     if _ONGOING.search(t) and len(t) <= 12:
         return Deadline(_ONGOING.search(t).group(0), None, ongoing=True)
     for label, pattern in _RECUR:
@@ -159,6 +182,16 @@ def find_deadline_in_sentence(text: str, doc_year: int | None = None) -> Deadlin
             parsed = parse_deadline(span, doc_year)
             if parsed.date:
                 return parsed
+    if doc_year:
+        for m in _NO_YEAR_PERIOD.finditer(text):
+            if re.search(r"(末|底|前|完成|实现|建成|投入使用|启动|开工)$", m.group(0)):
+                return parse_deadline(m.group(0), doc_year)
+        m = _YEAR_END_IN_SENTENCE.search(text)
+        if m:
+            return Deadline(m.group(0), dt.date(doc_year, 12, 31))
+    m = _ONGOING_AT_END.search(text)
+    if m:
+        return Deadline(m.group(1), None, ongoing=True)
     return NONE
 
 

@@ -26,9 +26,11 @@ ANNOTATION = "annotation"
 SENTENCE = "sentence"
 WORK_POINT = "work_point"
 
-_ROLE_LABEL = re.compile(
-    r"^\s*(责任领导|分管领导|牵头领导|牵头单位|牵头部门|主办单位|责任单位|责任部门|主责单位|配合单位|配合部门|协办单位|协助单位|参与单位)\s*[：:]"
+_ROLE_WORDS = (
+    "(?:责任领导|分管领导|牵头领导|牵头单位|牵头部门|主办单位|责任单位|责任部门|主责单位|配合单位|配合部门"
+    "|协办单位|协助单位|参与单位)"
 )
+_ROLE_LABEL = re.compile(rf"^\s*({_ROLE_WORDS})\s*[：:]")
 _OPEN = "[【［（(〔"
 _CLOSE = "]】］）)〕"
 CARRY_FORWARD = re.compile(
@@ -74,12 +76,24 @@ def outline(blocks: list[Block], start: int, end: int) -> list[Node]:
     return nodes
 
 
+# "（县人社局牵头，县教体局、县财政局配合）": roles said with verbs instead of labels.
+_BRACKET_ROLES = re.compile(
+    r"^\s*由?(?P<lead>[^，,；;。（）()：:]{2,60}?)(?:共同)?牵头(?:负责)?"
+    r"(?:[，,；;]\s*(?P<support>[^；;。（）()：:]{2,160}?)(?:配合|参与|协助|协办|参加|共同负责|负责))?\s*[。.]?\s*$"
+)
+
+
 def find_annotation(text: str) -> tuple[int, int, str] | None:
-    """(start, end, inner text) of the last bracketed role annotation in `text`."""
+    """(start, end, inner text) of the last bracketed role annotation in `text`.
+
+    An annotation starts with a role label ("牵头单位：", "责任单位：") or, when it ends the
+    text, says the roles with verbs ("X牵头，Y、Z配合").
+    """
     best = None
     for m in re.finditer(rf"[{re.escape(_OPEN)}]", text):
         inner_start = m.end()
-        if not _ROLE_LABEL.match(text[inner_start:]):
+        labelled = bool(_ROLE_LABEL.match(text[inner_start:]))
+        if not labelled and "牵头" not in text[inner_start:]:
             continue
         depth = 1
         j = inner_start
@@ -90,13 +104,20 @@ def find_annotation(text: str) -> tuple[int, int, str] | None:
                 depth -= 1
             j += 1
         if depth == 0:
-            best = (m.start(), j, text[inner_start : j - 1])
+            inner = text[inner_start : j - 1]
+            at_end = not re.sub(r"[\s。.；;]", "", text[j:])
+            if labelled or (at_end and _BRACKET_ROLES.match(inner)):
+                best = (m.start(), j, inner)
     return best
 
 
 def parse_annotation(inner: str) -> dict[str, str]:
     """{"lead"|"support"|"units"|"leader": text} from "牵头单位：A；责任单位：B、C"."""
-    parts = re.split(r"[；;]\s*(?=[\u4e00-\u9fa5]{2,6}\s*[：:])", inner)
+    verbs = None if _ROLE_LABEL.match(inner) else _BRACKET_ROLES.match(inner)
+    if verbs:
+        return {"lead": verbs.group("lead").strip(), "support": (verbs.group("support") or "").strip()}
+    # roles separated by ；, ， or only a space: "牵头单位：A 配合单位：B"
+    parts = re.split(rf"(?:[；;，,]\s*|\s+)(?={_ROLE_WORDS}\s*[：:])", inner)
     roles: dict[str, str] = {}
     for part in parts:
         m = _ROLE_LABEL.match(part)

@@ -25,8 +25,10 @@ _MEETING = re.compile(
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号")
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _TITLE_WORDS = re.compile(
-    r"(通知|决定|意见|方案|要点|预案|办法|规划|计划|纪要|报告|通报|批复|细则|规定|名单|清单|分工)"
+    r"(通知|决定|意见|方案|要点|预案|办法|规划|计划|纪要|报告|通报|批复|细则|规定|名单|清单|分工"
+    r"|(?:任务|责任|分解|一览|汇总|台账|安排)表)"
 )
+_ATTACHMENT = re.compile(r"附件[\d一二三四五六七八九十]*[：:]?")
 _TOC = re.compile(r"[…\.]{4,}|（\d+）$")
 
 
@@ -151,6 +153,8 @@ def _read_heading(blocks: list[Block], seg: Segment) -> None:
     """Title, 文号, date, issuer and kind from the first lines of a segment."""
     lines: list[int] = []
     i = seg.start
+    while i < seg.end - 1 and blocks[i].kind == "paragraph" and _ATTACHMENT.fullmatch(_norm(blocks[i].text)):
+        i += 1  # "附件" / "附件2：" above an attachment's title is not part of it
     while i < seg.end and blocks[i].kind == "paragraph" and len(lines) < 4:
         text = blocks[i].text.strip()
         if DOC_NUMBER.search(text) or _SALUTATION.match(_norm(text)) or not _is_title_line(text):
@@ -158,6 +162,8 @@ def _read_heading(blocks: list[Block], seg: Segment) -> None:
         if DATE.fullmatch(_norm(text)):
             break
         if lines and blocks[i].starts_document:
+            break
+        if lines and _is_issuer_above_date(blocks, i, seg.end):
             break
         lines.append(i)
         i += 1
@@ -199,6 +205,22 @@ def _read_heading(blocks: list[Block], seg: Segment) -> None:
         seg.issuer = m.group(1)
     seg.kind = document_kind(title)
     seg.year = seg.issued_date.year if seg.issued_date else _year_from(title)
+
+
+_ISSUER = re.compile(r"(政府|办公室|委员会|局|办事处|指挥部|领导小组|管委会)$")
+
+
+def _is_issuer_above_date(blocks: list[Block], i: int, end: int) -> bool:
+    """An issuing body's name on its own line, right above the date, under a title."""
+    name = _norm(blocks[i].text)
+    return (
+        i + 1 < end
+        and blocks[i + 1].kind == "paragraph"
+        and bool(DATE.fullmatch(_norm(blocks[i + 1].text)))
+        and bool(_ISSUER.search(name))
+        and len(name) <= 30
+        and not _TITLE_WORDS.search(name)
+    )
 
 
 def _year_from(text: str) -> int | None:

@@ -175,6 +175,10 @@ def extract_division(
         if col[LEAD] is not None:
             item.lead_text = cells[col[LEAD]]
             item.support_text = "\n".join(cells[i] for i in supports if cells[i].strip())
+        elif col[UNITS] is not None and col[SUPPORT] is not None:
+            # 责任单位 beside a 配合/协办单位 column: the 责任单位 column holds the leads.
+            item.lead_text = "\n".join(cells[i] for i in layout.indexes(UNITS) if cells[i].strip())
+            item.support_text = "\n".join(cells[i] for i in layout.indexes(SUPPORT) if cells[i].strip())
         else:
             unit_cols = layout.indexes(UNITS) + layout.indexes(SUPPORT)
             item.support_text = "\n".join(cells[i] for i in unit_cols if cells[i].strip())

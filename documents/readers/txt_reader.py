@@ -106,7 +106,8 @@ def rebuild_label_tables(blocks: list[Block]) -> list[Block]:
     A run of at least three known labels, the first being 序号, starts a table of that many
     columns. Rows start at a paragraph holding a bare row number; a section heading
     (一、 / （一）) is a one-cell row; the table ends at the first paragraph that is neither
-    and comes after a complete row, or at the next document title.
+    and comes after a complete row (unless a row follows within a few short paragraphs: a
+    wrapped last cell), or at the next document title.
     """
     out: list[Block] = []
     i = 0
@@ -136,8 +137,9 @@ def rebuild_label_tables(blocks: list[Block]) -> list[Block]:
             elif current is not None and len(current) < ncols:
                 current.append(text)
             elif current is not None and len(current) >= ncols:
-                # A wrapped cell: the extra paragraph belongs to the last column.
-                if len(text) <= 30:
+                # A wrapped cell: the extra paragraph belongs to the last column, but only while
+                # the table goes on below it (a signature after the last row is not a cell).
+                if len(text) <= 30 and _table_goes_on(blocks, j + 1):
                     current[-1] += "\n" + text
                 else:
                     break
@@ -149,6 +151,19 @@ def rebuild_label_tables(blocks: list[Block]) -> list[Block]:
         out.append(Block(kind="table", rows=rows))
         i = j
     return out
+
+
+def _table_goes_on(blocks: list[Block], start: int, lookahead: int = 3) -> bool:
+    """A row number or section heading follows within a few short paragraphs."""
+    for block in blocks[start : start + lookahead]:
+        if block.kind != "paragraph" or block.starts_document:
+            return False
+        text = block.text.strip()
+        if _ROW_NUMBER.match(text) or _SECTION.match(text):
+            return True
+        if len(text) > 30:
+            return False
+    return False
 
 
 def _count_label_paragraphs(blocks: list[Block], start: int, nlabels: int) -> int:
