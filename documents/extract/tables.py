@@ -28,6 +28,7 @@ from documents.readers.columns import (
     UNITS,
     YEAR,
     classify_header,
+    classify_label,
 )
 
 from .items import ExtractedItem, join_lines
@@ -55,12 +56,28 @@ class TableLayout:
 
 
 def _merge_header(rows: list[list[str]]) -> tuple[list[str | None] | None, int, list[str]]:
-    """Header kinds from the first row, or from two stacked header rows."""
+    """Header kinds from one header row (among the first three), refined by a second header row
+    of unit roles under a merged 责任单位 label."""
     for start in range(min(3, len(rows))):
         kinds = classify_header(rows[start])
         if kinds:
-            return kinds, start + 1, rows[start]
+            below = _sub_header(rows[start + 1]) if start + 1 < len(rows) else None
+            if below is None:
+                return kinds, start + 1, rows[start]
+            # 责任单位 merged over 牵头单位 | 配合单位: the second row names the columns it covers.
+            merged = [sub or kind for kind, sub in zip(kinds, below + [None] * len(kinds), strict=False)]
+            labels = [b or a for a, b in zip(rows[start], rows[start + 1] + [""] * len(rows[start]), strict=False)]
+            return merged, start + 2, labels
     return None, 0, []
+
+
+def _sub_header(row: list[str]) -> list[str | None] | None:
+    """Column kinds of a second header row: every filled cell a label, at least one a unit role."""
+    kinds = [classify_label(c) if c.strip() else None for c in row]
+    filled = [k for c, k in zip(row, kinds, strict=True) if c.strip()]
+    if not filled or None in filled or not any(k in UNIT_KINDS for k in filled):
+        return None
+    return kinds
 
 
 def layout_of(block: Block) -> TableLayout | None:

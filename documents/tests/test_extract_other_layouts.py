@@ -34,6 +34,7 @@ DOCUMENTS = {
     "fuliang_emergency": ("txt", "浮梁县"),
     "zhushan_work_points": ("txt", "珠山区"),
     "qingxi_unknown_units": ("docx", "青溪县"),
+    "zhushan_two_row_header": ("docx", "珠山区"),
 }
 
 # (full name, short name) per district; 青溪县 knows only some of the names its table uses.
@@ -131,15 +132,34 @@ def _cell_value(text: str):
     return text or None
 
 
+def _header_rows(spec: dict) -> list[list[str]]:
+    """One header row, or two: an empty cell in the first row continues the label on its left,
+    an empty cell in the second row continues the label above it (merged cells)."""
+    header = spec["header"]
+    return header if isinstance(header[0], list) else [header]
+
+
 def build_docx(spec: dict) -> bytes:
     import docx
 
     document = docx.Document()
     for text in spec["paragraphs"]:
         document.add_paragraph(text)
-    width = len(spec["header"])
+    header = _header_rows(spec)
+    width = len(header[0])
     table = document.add_table(rows=0, cols=width)
-    for row_spec in [spec["header"], *spec["rows"]]:
+    if len(header) == 2:
+        top, below = table.add_row(), table.add_row()
+        for i, (upper, lower) in enumerate(zip(*header, strict=True)):
+            if lower:
+                below.cells[i].text = lower
+            if upper:
+                top.cells[i].text = upper
+            elif i:
+                top.cells[i - 1].merge(top.cells[i])
+            if not lower and upper:
+                top.cells[i].merge(below.cells[i])
+    for row_spec in ([] if len(header) == 2 else header) + spec["rows"]:
         row = table.add_row()
         if isinstance(row_spec, str):
             row.cells[0].merge(row.cells[width - 1]).text = row_spec
@@ -161,12 +181,21 @@ def build_xlsx(spec: dict) -> bytes:
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    width = len(spec["header"])
+    header = _header_rows(spec)
+    width = len(header[0])
     for text in spec["paragraphs"]:
         sheet.append([text])
         sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=width)
     sheet.append([])  # a blank row between the title and the header, as offices leave it
-    sheet.append(spec["header"])
+    for labels in header:
+        sheet.append([label or None for label in labels])
+    if len(header) == 2:
+        top = sheet.max_row - 1
+        for i, (upper, lower) in enumerate(zip(*header, strict=True), start=1):
+            if upper and not lower:
+                sheet.merge_cells(start_row=top, start_column=i, end_row=top + 1, end_column=i)
+            elif upper and i < width and not header[0][i]:
+                sheet.merge_cells(start_row=top, start_column=i, end_row=top, end_column=i + 1)
     for row_spec in spec["rows"]:
         if isinstance(row_spec, str):
             sheet.append([row_spec])
@@ -176,6 +205,28 @@ def build_xlsx(spec: dict) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def build_cell_per_line_text(spec: dict) -> bytes:
+    """The same table as plain text with one cell per line, no tabs, no blank lines; an empty
+    cell written "/" and a cell's lines joined with 、, as such exports do."""
+    header = _header_rows(spec)
+    lines = list(spec["paragraphs"]) + [label for label in header[-1] if label]
+    if len(header) == 2:  # the export writes each merged label once, the roles in the second row
+        lines = list(spec["paragraphs"]) + [u or d for u, d in zip(*header, strict=True) if (d or u) != "责任单位"]
+        lines = [x for x in lines if x]
+    for row_spec in spec["rows"]:
+        if isinstance(row_spec, str):
+            lines.append(row_spec)
+            continue
+        for text in row_spec:
+            lines.append("、".join(text.removeprefix("@").split("\n")) or "/")
+    lines += spec["after"]
+    return "\n".join(lines).encode("utf-8")
+
+
+BUILDERS = {"docx": build_docx, "xlsx": build_xlsx, "txt": build_cell_per_line_text}
+TABLE_DOCUMENTS = sorted(n for n, (kind, _) in DOCUMENTS.items() if kind in ("docx", "xlsx"))
 
 
 def document_bytes(name: str) -> tuple[bytes, str]:
@@ -229,6 +280,18 @@ def test_scores_with_the_districts_registry(name, tmp_path):
 def test_scores_the_same_with_a_registry_that_knows_none_of_the_names(name, changjiang, tmp_path):
     """Another district's names are unknown to Changjiang's registry: they still come out, as written."""
     _assert_scores(score(extract(name, changjiang), name, tmp_path))
+
+
+@pytest.mark.parametrize("fmt", sorted(BUILDERS))
+@pytest.mark.parametrize("name", TABLE_DOCUMENTS)
+def test_every_table_scores_the_same_in_every_format(name, fmt, tmp_path):
+    """A table does not depend on the format it arrives in: Word, Excel or tab-less text."""
+    kind = DOCUMENTS[name][0]
+    data = BUILDERS[fmt](_spec(name, kind))
+    result = extract_file(data, f"{name}.{fmt}", _registry(DOCUMENTS[name][1]))
+    _assert_scores(score(result, name, tmp_path))
+    gold = _gold(name)
+    assert [i.section_path[0] for i in result.items] == [g["section"] for g in gold]
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
@@ -366,3 +429,16 @@ def test_unknown_names_come_out_as_written(registry_name, changjiang):
     if registry_name == "own":
         assert by_written["县住建局"].canonical == "县住房和城乡建设局"
     assert _written(items[3].lead_units) == ["县红十字会", "县卫健委"]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_two_header_rows_give_the_roles(fmt):
+    """责任单位 merged over 牵头单位 | 配合单位: the second header row decides lead and support."""
+    spec = _spec("zhushan_two_row_header", "docx")
+    result = extract_file(BUILDERS[fmt](spec), f"a.{fmt}", _registry("珠山区"))
+    items = result.items
+    assert len(items) == 4
+    assert [u.canonical for u in items[0].support_units] == ["各街道", "区住房和城乡建设局"]
+    assert _written(items[3].lead_units) == ["各街道"]
+    assert [i.deadline for i in items] == [dt.date(2024, 10, 31), dt.date(2024, 6, 30), dt.date(2024, 12, 31), None]
+    assert items[3].ongoing
