@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from documents.models import DocumentKind
 from documents.readers import Block
@@ -121,16 +121,35 @@ def _same(a: UnitRef, b: UnitRef) -> bool:
     return (a.canonical and a.canonical == b.canonical) or a.written == b.written
 
 
+_LEAD_MARK = re.compile(r"\s*[（(](?:牵头|牵头单位|牵头部门|主办|主责)[）)]\s*$")
+
+
+def _without_mark(ref: UnitRef) -> UnitRef:
+    m = _LEAD_MARK.search(ref.written)
+    return replace(ref, written=ref.written[: m.start()]) if m else ref
+
+
+def _marked_leads(refs: list[UnitRef]) -> tuple[list[UnitRef], list[UnitRef]]:
+    """Units written with a role mark ("县住建局（牵头）") and the rest; the mark is dropped."""
+    marked = [_without_mark(r) for r in refs if _LEAD_MARK.search(r.written)]
+    return marked, [r for r in refs if not _LEAD_MARK.search(r.written)]
+
+
 def assign_units(item: ExtractedItem, registry) -> None:
+    """Lead and supporting units of an item. A unit marked "（牵头）" in a list leads; in a
+    list without roles or marks, the first listed unit leads."""
     first_is_lead = item.extra.pop("_first_is_lead", False)
     carried: list[UnitRef] = item.extra.pop("_carried", [])
     drop_generic = item.extra.pop("_drop_generic", False)
     if first_is_lead:
         refs = resolve_units(item.support_text, registry)
-        lead, support = refs[:1], refs[1:]
+        marked, others = _marked_leads(refs)
+        lead, support = (marked, others) if marked else (refs[:1], refs[1:])
     else:
         lead = resolve_units(item.lead_text, registry)
         support = resolve_units(item.support_text, registry)
+        marked, support = _marked_leads(support)
+        lead = [_without_mark(u) for u in lead] + marked
     if drop_generic:
         lead = [u for u in lead if not is_generic(u)]
         support = [u for u in support if not is_generic(u)]

@@ -442,3 +442,17 @@ def test_two_header_rows_give_the_roles(fmt):
     assert _written(items[3].lead_units) == ["各街道"]
     assert [i.deadline for i in items] == [dt.date(2024, 10, 31), dt.date(2024, 6, 30), dt.date(2024, 12, 31), None]
     assert items[3].ongoing
+
+
+def test_a_unit_marked_as_lead_leads_wherever_it_is_listed(changjiang):
+    """ "县财政局、县住建局（牵头）" in a 责任单位 column: the marked unit leads, the mark is dropped."""
+    lines = [
+        *["浮梁县2024年重点工作任务分工", "序号", "工作任务", "责任单位", "完成时限"],
+        *["1", "推进县城供水管网改造。", "县财政局、县住建局（牵头）", "2024年9月底前"],
+        *["2", "开展农村人居环境整治。", "县农业农村局（牵头单位）、各乡镇", "年底前"],
+    ]
+    text = "\n".join(lines)
+    for registry in (_registry("浮梁县"), changjiang):
+        items = extract_file(text.encode("utf-8"), "a.txt", registry).items
+        assert _written(items[0].lead_units) == ["县住建局"] and _written(items[0].support_units) == ["县财政局"]
+        assert _written(items[1].lead_units) == ["县农业农村局"] and _written(items[1].support_units) == ["各乡镇"]
