@@ -11,6 +11,10 @@ the write fails the stored file is removed again, so no orphan file stays behind
 Review: a draft item is 待审核 until a person accepts (已确认) or rejects (已排除) it; merged
 items point at the item they were merged into (已合并). Fixing an unresolved unit name saves
 the written form as an alias of the chosen unit or group, so the next import resolves it.
+
+Two supervisors may review the same document at once. Every review change bumps the item's
+`version`; a caller that passes the version its form showed gets Conflict, and nothing
+changed, when someone saved the item in between (callers that pass none are not checked).
 """
 
 from __future__ import annotations
@@ -50,6 +54,20 @@ class ImportFailed(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class Conflict(Exception):
+    """Someone changed the draft item after the form was shown; nothing was changed.
+
+    `current` is the item as it is now, its units loaded, for the screen that shows the person
+    the current values while keeping what they typed.
+    """
+
+    def __init__(self, current: DraftItem, expected_version: int) -> None:
+        self.current = current
+        self.expected_version = expected_version
+        self.current_units = list(current.units.select_related("unit", "group").order_by("role", "position", "id"))
+        super().__init__(f"条目已被他人修改（版本 {expected_version} → {current.version}）")
 
 
 # ---------------------------------------------------------------- helpers
@@ -270,19 +288,24 @@ def _create_items(document: SourceDocument, actor, result, items: Sequence, dura
 # ---------------------------------------------------------------- review
 
 
-def _lock_item(item: DraftItem) -> DraftItem:
-    current = DraftItem.objects.select_for_update().select_related("document").get(pk=item.pk)
+def _lock_item(item: DraftItem, version: int | None = None) -> DraftItem:
+    """Re-read the item under a row lock; refuse a published or merged item, and a stale version."""
+    current = DraftItem.objects.select_for_update().select_related("document", "reviewed_by").get(pk=item.pk)
     if current.state == ReviewState.PUBLISHED:
         raise ValidationError("该条目已发布，不能再修改")
     if current.state == ReviewState.MERGED:
         raise ValidationError("该条目已合并到其他条目")
+    if version is not None and int(version) != current.version:
+        raise Conflict(current, int(version))
     return current
 
 
 def _touch(item: DraftItem, actor, now: dt.datetime, fields: Iterable[str] = ()) -> None:
+    """Save a review change: who and when, and a new version so older forms are refused."""
     item.reviewed_by = actor
     item.reviewed_at = now
-    item.save(update_fields=[*fields, "reviewed_by", "reviewed_at"])
+    item.version += 1
+    item.save(update_fields=[*fields, "reviewed_by", "reviewed_at", "version"])
 
 
 def resolve_name(written: str, registry=None) -> _Resolved:
@@ -367,16 +390,17 @@ def update_item(
     lead_names: Sequence[str] | None = None,
     support_names: Sequence[str] | None = None,
     registry=None,
+    version: int | None = None,
 ) -> DraftItem:
     """Edit an item's text, deadline and units. Only the arguments given change.
 
     Units are given by name per role; a name that was already on the item keeps its
     resolution, a new name is resolved against the registry (unresolved ones are flagged).
-    A name listed as both lead and support stays lead only.
+    A name listed as both lead and support stays lead only. Conflict when `version` is stale.
     """
     _require_supervisor(actor)
     now = timezone.now()
-    item = _lock_item(item)
+    item = _lock_item(item, version)
     fields = []
     if text is not None:
         text = text.strip()
@@ -413,7 +437,9 @@ def update_item(
 
 
 @transaction.atomic
-def add_item_unit(actor, item: DraftItem, written: str, role: str = ItemRole.SUPPORT, *, registry=None):
+def add_item_unit(
+    actor, item: DraftItem, written: str, role: str = ItemRole.SUPPORT, *, registry=None, version: int | None = None
+):
     """Add one unit (typed by name, resolved against the registry) to an item in a role."""
     _require_supervisor(actor)
     if role not in ItemRole.values:
@@ -421,7 +447,7 @@ def add_item_unit(actor, item: DraftItem, written: str, role: str = ItemRole.SUP
     written = (written or "").strip()
     if not written:
         raise ValidationError("请填写单位名称")
-    item = _lock_item(item)
+    item = _lock_item(item, version)
     placed = resolve_name(written, registry)
     duplicate = item.units.filter(written=written)
     if placed.unit:
@@ -446,21 +472,21 @@ def add_item_unit(actor, item: DraftItem, written: str, role: str = ItemRole.SUP
 
 
 @transaction.atomic
-def remove_item_unit(actor, item_unit: DraftItemUnit) -> DraftItem:
+def remove_item_unit(actor, item_unit: DraftItemUnit, *, version: int | None = None) -> DraftItem:
     _require_supervisor(actor)
-    item = _lock_item(item_unit.item)
+    item = _lock_item(item_unit.item, version)
     DraftItemUnit.objects.filter(pk=item_unit.pk).delete()
     _touch(item, actor, timezone.now())
     return item
 
 
 @transaction.atomic
-def set_unit_role(actor, item_unit: DraftItemUnit, role: str) -> DraftItemUnit:
+def set_unit_role(actor, item_unit: DraftItemUnit, role: str, *, version: int | None = None) -> DraftItemUnit:
     """Make one of an item's units lead (牵头) or support (配合)."""
     _require_supervisor(actor)
     if role not in ItemRole.values:
         raise ValidationError("角色无效")
-    item = _lock_item(item_unit.item)
+    item = _lock_item(item_unit.item, version)
     item_unit.role = role
     item_unit.save(update_fields=["role"])
     _touch(item, actor, timezone.now())
@@ -469,7 +495,12 @@ def set_unit_role(actor, item_unit: DraftItemUnit, role: str) -> DraftItemUnit:
 
 @transaction.atomic
 def set_item_unit(
-    actor, item_unit: DraftItemUnit, *, unit: Unit | None = None, group: UnitGroup | None = None
+    actor,
+    item_unit: DraftItemUnit,
+    *,
+    unit: Unit | None = None,
+    group: UnitGroup | None = None,
+    version: int | None = None,
 ) -> DraftItemUnit:
     """Fix a unit name on an item by choosing the unit or group it means.
 
@@ -483,7 +514,7 @@ def set_item_unit(
     _require_supervisor(actor)
     if (unit is None) == (group is None):
         raise ValidationError("请选择一个单位或单位组")
-    item = _lock_item(item_unit.item)
+    item = _lock_item(item_unit.item, version)
     item_unit = DraftItemUnit.objects.select_for_update().get(pk=item_unit.pk)
     written = item_unit.written
     queued = UnresolvedName.objects.filter(text="".join(written.split()), resolved_at__isnull=True).first()
@@ -497,50 +528,58 @@ def set_item_unit(
     same = DraftItemUnit.objects.filter(
         item__document=item.document, written=written, unit__isnull=True, group__isnull=True
     ).exclude(item__state__in=(ReviewState.PUBLISHED, ReviewState.MERGED))
-    same.exclude(pk=item_unit.pk).update(unit=unit, group=group, method="manual", score=1.0)
+    others = same.exclude(pk=item_unit.pk)
+    # The other items changed too: their open forms are now stale.
+    DraftItem.objects.filter(pk__in=others.values("item")).exclude(pk=item.pk).update(version=F("version") + 1)
+    others.update(unit=unit, group=group, method="manual", score=1.0)
     item_unit.unit, item_unit.group, item_unit.method, item_unit.score = unit, group, "manual", 1.0
     item_unit.save(update_fields=["unit", "group", "method", "score"])
     _touch(item, actor, timezone.now())
     return item_unit
 
 
-def _set_state(actor, item: DraftItem, state: str) -> DraftItem:
+def _set_state(actor, item: DraftItem, state: str, version: int | None) -> DraftItem:
     _require_supervisor(actor)
-    item = _lock_item(item)
+    item = _lock_item(item, version)
     item.state = state
     _touch(item, actor, timezone.now(), ["state"])
     return item
 
 
 @transaction.atomic
-def accept(actor, item: DraftItem) -> DraftItem:
+def accept(actor, item: DraftItem, *, version: int | None = None) -> DraftItem:
     """确认: the item will become a task when the document is published."""
-    return _set_state(actor, item, ReviewState.ACCEPTED)
+    return _set_state(actor, item, ReviewState.ACCEPTED, version)
 
 
 @transaction.atomic
-def reject(actor, item: DraftItem) -> DraftItem:
+def reject(actor, item: DraftItem, *, version: int | None = None) -> DraftItem:
     """排除: the item is not work to track (a heading, a note, a duplicate)."""
-    return _set_state(actor, item, ReviewState.REJECTED)
+    return _set_state(actor, item, ReviewState.REJECTED, version)
 
 
 @transaction.atomic
-def reopen(actor, item: DraftItem) -> DraftItem:
+def reopen(actor, item: DraftItem, *, version: int | None = None) -> DraftItem:
     """Back to 待审核 after an accept or a reject."""
-    return _set_state(actor, item, ReviewState.PENDING)
+    return _set_state(actor, item, ReviewState.PENDING, version)
 
 
 @transaction.atomic
-def merge(actor, items: Sequence[DraftItem]) -> DraftItem:
+def merge(actor, items: Sequence[DraftItem], *, versions: dict[int, int] | None = None) -> DraftItem:
     """Merge items into the first (by position): texts joined in order, units unioned.
 
     A unit on several items keeps the strongest role (lead over support); the source range
     spans all of them; the first item's deadline wins, else the first one given.
+    `versions` maps item ids to the versions the screen showed: Conflict if any is stale.
     """
     _require_supervisor(actor)
     if len({i.pk for i in items}) < 2:
         raise ValidationError("请至少选择两个条目进行合并")
-    locked = sorted((_lock_item(i) for i in items), key=lambda i: (i.position, i.pk))
+    versions = versions or {}
+    locked = sorted(
+        (_lock_item(i, versions.get(i.pk)) for i in sorted(items, key=lambda i: i.pk)),
+        key=lambda i: (i.position, i.pk),
+    )
     if len({i.document_id for i in locked}) != 1:
         raise ValidationError("只能合并同一文件中的条目")
     target, others = locked[0], locked[1:]
@@ -586,14 +625,17 @@ def merge(actor, items: Sequence[DraftItem]) -> DraftItem:
 
 
 @transaction.atomic
-def split(actor, item: DraftItem, *, at: int | None = None, line: int | None = None) -> DraftItem:
+def split(
+    actor, item: DraftItem, *, at: int | None = None, line: int | None = None, version: int | None = None
+) -> DraftItem:
     """Split an item in two at a character offset of its text or before one of its lines (0-based).
 
     The first part stays on the item; the second becomes a new pending item right after it
     with the same section, units, deadline and source range. Returns the new item.
+    Conflict when `version` is stale.
     """
     _require_supervisor(actor)
-    item = _lock_item(item)
+    item = _lock_item(item, version)
     if line is not None:
         lines = item.text.split("\n")
         if not 0 < int(line) < len(lines):

@@ -3,8 +3,13 @@
 Everyone signed in reads the list and a document's page; only the supervision office
 (user.is_supervisor) uploads, reviews and publishes (`_get_rw_*` raise 403 for anyone else).
 Every change is a POST that calls one function of documents.services or tasks.publishing.
-Row actions answer an htmx request with the re-rendered row, and a plain form post with a
-redirect back to the review screen.
+Row actions answer an htmx request with the re-rendered row (and the page's counters, out of
+band), and a plain form post with a redirect back to the review screen.
+
+Every form and button of a row carries the item's `version`; a service refuses a stale one
+(services.Conflict) and the screen shows the item as it is now: the edit form keeps what the
+person typed and lists the current values beside it; a row action re-renders the current row
+with a message. Nothing is overwritten silently.
 """
 
 from django.contrib import messages
@@ -14,6 +19,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tasks.publishing import publish_document
@@ -59,6 +65,31 @@ def _error_text(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "；".join(exc.messages)
     return str(exc)
+
+
+def _posted_version(request, name: str = "version") -> int | None:
+    """The item version a form carried, or None (no check) when it carried none."""
+    value = request.POST.get(name, "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _conflict_text(conflict: services.Conflict) -> str:
+    """One sentence saying who changed the item and when; the row or form shows the values."""
+    current = conflict.current
+    who = current.reviewed_by.display_name if current.reviewed_by else "他人"
+    when = f"于{timezone.localtime(current.reviewed_at):%m-%d %H:%M}" if current.reviewed_at else ""
+    return f"该条目已被{who}{when}修改，本次操作未执行。请核对当前内容后再操作。"
+
+
+def _review_counts(document_id: int) -> dict[str, int]:
+    """The review page's counters (待审核 · 已确认 · 未识别单位), in two queries."""
+    items = DraftItem.objects.filter(document_id=document_id).exclude(state=ReviewState.MERGED)
+    counts = items.aggregate(
+        pending=Count("id", filter=Q(state=ReviewState.PENDING)),
+        accepted=Count("id", filter=Q(state=ReviewState.ACCEPTED)),
+    )
+    counts["unresolved"] = DraftItemUnit.objects.filter(item__in=items, unit__isnull=True, group__isnull=True).count()
+    return counts
 
 
 def _units_prefetch():
@@ -107,9 +138,12 @@ def _review_url(item: DraftItem) -> str:
 
 
 def _row(request, item: DraftItem, *, error: str = "", status: int = 200) -> HttpResponse:
+    """The item's row, followed by the page's counters as an out-of-band swap (in a <template>,
+    which htmx accepts beside a <tr>)."""
     item = DraftItem.objects.prefetch_related(_units_prefetch()).get(pk=item.pk)
     _with_blockers([item])
-    return render(request, "documents/_item_row.html", {"item": item, "error": error}, status=status)
+    context = {"item": item, "error": error, "counts": _review_counts(item.document_id)}
+    return render(request, "documents/_item_row_response.html", context, status=status)
 
 
 def _after_change(request, item: DraftItem, *, error: str = "") -> HttpResponse:
@@ -176,15 +210,21 @@ def review(request, pk: int):
     items = _with_blockers(list(document.items.exclude(state=ReviewState.MERGED).prefetch_related(_units_prefetch())))
     lines = list(enumerate(document.text.split("\n"), start=1))
     selected = request.GET.get("item")
+    counts = {
+        "pending": sum(1 for i in items if i.state == ReviewState.PENDING),
+        "accepted": sum(1 for i in items if i.state == ReviewState.ACCEPTED),
+        "unresolved": sum(1 for i in items for u in i.units.all() if not u.resolved),
+    }
     context = {
         "document": document,
         "items": items,
         "lines": lines,
         "selected": int(selected) if selected and selected.isdigit() else None,
         "run": document.runs.first(),
-        "accepted_count": sum(1 for i in items if i.state == ReviewState.ACCEPTED),
-        "pending_count": sum(1 for i in items if i.state == ReviewState.PENDING),
-        "unresolved_count": sum(1 for i in items for u in i.units.all() if not u.resolved),
+        "counts": counts,
+        "accepted_count": counts["accepted"],
+        "pending_count": counts["pending"],
+        "unresolved_count": counts["unresolved"],
     }
     return render(request, "documents/review.html", context)
 
@@ -223,8 +263,13 @@ def merge(request, pk: int):
     document = _get_rw_document(request, pk)
     ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
     items = list(document.items.filter(pk__in=ids))
+    versions = {i.pk: v for i in items if (v := _posted_version(request, f"version-{i.pk}")) is not None}
     try:
-        target = services.merge(request.user, items)
+        target = services.merge(request.user, items, versions=versions)
+    except services.Conflict as conflict:
+        number = conflict.current.number or conflict.current.position
+        messages.warning(request, f"第{number}项：{_conflict_text(conflict)}")
+        return redirect(_review_url(conflict.current))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect("documents:review", pk=document.pk)
@@ -241,11 +286,64 @@ def item_row(request, item_id: int):
     return _row(request, item)
 
 
+_EDIT_FIELDS = (
+    ("text", "任务内容"),
+    ("lead_names", "牵头单位"),
+    ("support_names", "配合单位"),
+    ("deadline", "完成时限"),
+    ("deadline_text", "时限（原文）"),
+    ("ongoing", "长期任务"),
+    ("responsible_leader", "责任领导"),
+)
+
+
+def _edit_values(item: DraftItem, rows=None) -> dict:
+    """The item as the edit form shows it (the form's initial values)."""
+    rows = list(item.units.order_by("role", "position", "id")) if rows is None else rows
+    return {
+        "text": item.text,
+        "lead_names": "、".join(r.written for r in rows if r.role == ItemRole.LEAD),
+        "support_names": "、".join(r.written for r in rows if r.role == ItemRole.SUPPORT),
+        "deadline": item.deadline.isoformat() if item.deadline else "",
+        "deadline_text": item.deadline_text,
+        "ongoing": item.ongoing,
+        "responsible_leader": item.responsible_leader,
+    }
+
+
+def _conflict_rows(conflict: services.Conflict, posted) -> list[dict]:
+    """Each field's current value beside what the person typed, marking the ones that differ."""
+    current = _edit_values(conflict.current, conflict.current_units)
+    typed = {name: posted.get(name, "") for name, _label in _EDIT_FIELDS}
+    typed["ongoing"] = bool(posted.get("ongoing"))
+    typed["lead_names"] = "、".join(services.split_names(typed["lead_names"]))
+    typed["support_names"] = "、".join(services.split_names(typed["support_names"]))
+
+    def shown(name, value):
+        if name == "ongoing":
+            return "是" if value else "否"
+        return str(value).strip() or "—"
+
+    return [
+        {
+            "label": label,
+            "current": shown(name, current[name]),
+            "typed": shown(name, typed[name]),
+            "differs": shown(name, current[name]) != shown(name, typed[name]),
+        }
+        for name, label in _EDIT_FIELDS
+    ]
+
+
 @login_required
 def item_edit(request, item_id: int):
     item = _get_rw_item(request, item_id)
+    version = item.version
+    conflict = None
+    status = 200
     if request.method == "POST":
         form = ItemEditForm(request.POST)
+        version = _posted_version(request)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -259,31 +357,32 @@ def item_edit(request, item_id: int):
                     responsible_leader=data["responsible_leader"],
                     lead_names=data["lead_names"],
                     support_names=data["support_names"],
+                    version=version,
                 )
+            except services.Conflict as exc:
+                # Keep what the person typed; carry the current version, so saving again is a decision.
+                conflict = {"text": _conflict_text(exc), "rows": _conflict_rows(exc, request.POST)}
+                version = exc.current.version
+                item = exc.current
+                # htmx swaps only 2xx answers; a full page says 409 Conflict.
+                status = 200 if _is_htmx(request) else 409
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
             else:
                 return _after_change(request, item)
     else:
-        form = ItemEditForm(
-            initial={
-                "text": item.text,
-                "lead_names": "、".join(item.units.filter(role=ItemRole.LEAD).values_list("written", flat=True)),
-                "support_names": "、".join(item.units.filter(role=ItemRole.SUPPORT).values_list("written", flat=True)),
-                "deadline": item.deadline.isoformat() if item.deadline else "",
-                "deadline_text": item.deadline_text,
-                "ongoing": item.ongoing,
-                "responsible_leader": item.responsible_leader,
-            }
-        )
+        form = ItemEditForm(initial=_edit_values(item))
     template = "documents/_item_edit.html" if _is_htmx(request) else "documents/item_edit_page.html"
-    return render(request, template, {"item": item, "form": form, "split_form": SplitForm()})
+    context = {"item": item, "form": form, "split_form": SplitForm(), "version": version, "conflict": conflict}
+    return render(request, template, context, status=status)
 
 
 def _state_action(request, item_id: int, action) -> HttpResponse:
     item = _get_rw_item(request, item_id)
     try:
-        item = action(request.user, item)
+        item = action(request.user, item, version=_posted_version(request))
+    except services.Conflict as conflict:
+        return _after_change(request, item, error=_conflict_text(conflict))
     except ValidationError as exc:
         return _after_change(request, item, error=_error_text(exc))
     return _after_change(request, item)
@@ -322,7 +421,11 @@ def item_split(request, item_id: int):
             item,
             at=form.cleaned_data.get("at"),
             line=(line - 1) if line else None,
+            version=_posted_version(request),
         )
+    except services.Conflict as conflict:
+        messages.warning(request, _conflict_text(conflict))
+        return redirect(_review_url(item))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect(_review_url(item))
@@ -338,7 +441,15 @@ def item_add_unit(request, item_id: int):
     if not form.is_valid():
         return _after_change(request, item, error="请填写单位名称并选择角色")
     try:
-        services.add_item_unit(request.user, item, form.cleaned_data["written"], form.cleaned_data["role"])
+        services.add_item_unit(
+            request.user,
+            item,
+            form.cleaned_data["written"],
+            form.cleaned_data["role"],
+            version=_posted_version(request),
+        )
+    except services.Conflict as conflict:
+        return _after_change(request, item, error=_conflict_text(conflict))
     except ValidationError as exc:
         return _after_change(request, item, error=_error_text(exc))
     return _after_change(request, item)
@@ -363,7 +474,9 @@ def unit_fix(request, pk: int):
     ).exclude(pk=item_unit.pk)
     refresh = others.exclude(item__state__in=(ReviewState.PUBLISHED, ReviewState.MERGED)).exists()
     try:
-        services.set_item_unit(request.user, item_unit, unit=unit, group=group)
+        services.set_item_unit(request.user, item_unit, unit=unit, group=group, version=_posted_version(request))
+    except services.Conflict as conflict:
+        return _after_change(request, item, error=_conflict_text(conflict))
     except ValidationError as exc:
         return _after_change(request, item, error=_error_text(exc))
     response = _after_change(request, item)
@@ -377,7 +490,9 @@ def unit_fix(request, pk: int):
 def unit_remove(request, pk: int):
     item_unit = _get_rw_item_unit(request, pk)
     try:
-        services.remove_item_unit(request.user, item_unit)
+        services.remove_item_unit(request.user, item_unit, version=_posted_version(request))
+    except services.Conflict as conflict:
+        return _after_change(request, item_unit.item, error=_conflict_text(conflict))
     except ValidationError as exc:
         return _after_change(request, item_unit.item, error=_error_text(exc))
     return _after_change(request, item_unit.item)
@@ -389,7 +504,9 @@ def unit_role(request, pk: int):
     item_unit = _get_rw_item_unit(request, pk)
     role = request.POST.get("role", "")
     try:
-        services.set_unit_role(request.user, item_unit, role)
+        services.set_unit_role(request.user, item_unit, role, version=_posted_version(request))
+    except services.Conflict as conflict:
+        return _after_change(request, item_unit.item, error=_conflict_text(conflict))
     except ValidationError as exc:
         return _after_change(request, item_unit.item, error=_error_text(exc))
     return _after_change(request, item_unit.item)
