@@ -57,6 +57,11 @@ FILLER = frozenset(
 LEADING_LABEL = re.compile(r"^(?:由|(?:牵头|责任|配合|协办|参与|主办)?(?:单位|部门)[:])")
 TRAILING_FILLER = re.compile(r"(?:等(?:单位|部门|参加)?|牵头|参加|配合|负责)$")
 ADMIN_PREFIXES = ("区", "市", "县")
+# What may follow a name to say "its government": 各乡镇人民政府 is the group 各乡镇.
+BODY_SUFFIX = re.compile(r"^(?:人民政府|政府|办事处|街道办事处|党委|党工委)$")
+# A district or its party committee written before a name that carries no district of its own
+# (县委 + 宣传部): when the registry does not know the qualifier, the name is another district's.
+FOREIGN_QUALIFIER = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{0,4}[省市县区]委?$")
 ENDINGS = (  # longest first: the ending class of a name
     ("委员会", "委"),
     ("办公室", "办"),
@@ -594,7 +599,11 @@ def _read(registry: Registry, written: str) -> tuple[list[Match], list[str], int
     leftover: list[str] = []
     unmatched = 0
     last_was_match = False
-    for start, end, entry in spans:
+    skip_next = False
+    for index, (start, end, entry) in enumerate(spans):
+        if skip_next:
+            skip_next = False
+            continue
         part = written[start:end]
         if entry is not None:
             matches.append(registry._match(part, entry))
@@ -602,6 +611,25 @@ def _read(registry: Registry, written: str) -> tuple[list[Match], list[str], int
             continue
         if last_was_match and _is_note(key[start:end]):
             matches[-1] = _with_note(matches[-1], part)
+            continue
+        if last_was_match and BODY_SUFFIX.match(key[start:end]):
+            # 各乡镇人民政府: "its government" belongs to the name before it.
+            matches[-1] = replace(matches[-1], written=matches[-1].written + part)
+            continue
+        following = spans[index + 1] if index + 1 < len(spans) else None
+        if (
+            following is not None
+            and following[2] is not None
+            and following[0] == end
+            and FOREIGN_QUALIFIER.match(key[start:end])
+            and not key[following[0] : following[1]].startswith((*ADMIN_PREFIXES, "各", "省", "中共"))
+        ):
+            # 县委宣传部 in another district's document: "县委" is not ours, so neither is the
+            # 宣传部 written against it. The whole name stays unknown rather than half-matched.
+            leftover.append(part + written[following[0] : following[1]])
+            unmatched += following[1] - start
+            last_was_match = False
+            skip_next = True
             continue
         last_was_match = False
         if fold(part) in FILLER:

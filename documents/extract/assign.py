@@ -13,7 +13,7 @@ Names that match nothing are kept with canonical None, for a person to fix in re
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 _GENERIC = re.compile(r"^(?:各|相关|有关|其他|其它)?.{0,6}(?:部门|单位)$|^(?:相关|有关|各级|各有关).*$")
 
@@ -101,37 +101,6 @@ def _spaces_as_separators(text: str) -> str:
     return "\n".join(lines)
 
 
-# What may follow a name to say "its government" (各乡镇人民政府 is the group 各乡镇), and what may
-# precede a name that carries no district of its own (县委 + 宣传部 is another district's 宣传部).
-_BODY_SUFFIX = re.compile(r"^(?:人民政府|政府|办事处|街道办事处|党委|党工委)$")
-_DISTRICT_QUALIFIER = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{0,4}[省市县区]委?$")
-
-
-def _glue(placed: list[tuple[int, UnitRef]], flat: str) -> list[tuple[int, UnitRef]]:
-    """Join a leftover with the name it is written against, with no separator between them."""
-    out: list[tuple[int, UnitRef]] = []
-    for pos, ref in placed:
-        if out:
-            prev_pos, prev = out[-1]
-            adjacent = prev_pos >= 0 and flat[prev_pos : prev_pos + len(prev.written) + len(ref.written)] == (
-                prev.written + ref.written
-            )
-            if adjacent and prev.canonical and not ref.canonical and _BODY_SUFFIX.match(ref.written):
-                out[-1] = (prev_pos, replace(prev, written=prev.written + ref.written))
-                continue
-            if (
-                adjacent
-                and not prev.canonical
-                and ref.canonical
-                and _DISTRICT_QUALIFIER.match(prev.written)
-                and not ref.written.startswith(("区", "市", "县", "各", "省", "中共"))
-            ):
-                out[-1] = (prev_pos, UnitRef(written=prev.written + ref.written, method="unresolved"))
-                continue
-        out.append((pos, ref))
-    return out
-
-
 def resolve_units(text: str, registry) -> list[UnitRef]:
     """Every unit `text` names, in written order, resolved where the registry knows it.
 
@@ -176,7 +145,7 @@ def resolve_units(text: str, registry) -> list[UnitRef]:
         pos = flat.find(re.sub(r"\s", "", piece))
         placed.append((pos if pos >= 0 else len(flat), UnitRef(written=piece, method="unresolved")))
     placed.sort(key=lambda pair: pair[0])
-    return [ref for _, ref in _glue(placed, flat)]
+    return [ref for _, ref in placed]
 
 
 def is_generic(ref: UnitRef) -> bool:

@@ -195,3 +195,19 @@ def test_district_spellings_come_from_the_registry_not_code():
     )
     assert [m.name for m in resolve("浮梁县教育体育局", registry).matches] == ["县教育体育局"]
     assert resolve("昌江区教育体育局", registry).leftover == ["昌江区教育体育局"]
+
+
+def test_government_suffix_stays_with_the_name_before_it():
+    resolution = resolve("各乡镇人民政府、区发改委", _REGISTRY)
+    written = [(m.written, m.kind) for m in resolution.matches]
+    assert written == [("各乡镇人民政府", "group"), ("区发改委", "department")]
+    assert resolution.leftover == []
+
+
+def test_another_districts_qualifier_keeps_the_whole_name_unknown():
+    """县委宣传部 is a county's propaganda department, not half of ours."""
+    resolution = resolve("县委宣传部、区发改委", _REGISTRY)
+    assert resolution.leftover == ["县委宣传部"]
+    assert [m.name for m in resolution.matches] == ["区发展和改革委员会"]
+    # Our own district's spellings still resolve whole.
+    assert [m.name for m in resolve("昌江区委宣传部", _REGISTRY).matches] == ["区委宣传部"]
