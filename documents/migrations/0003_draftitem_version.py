@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0002_plan_indicators'),
+        ("documents", "0002_plan_indicators"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='draftitem',
-            name='version',
-            field=models.PositiveIntegerField(default=1, verbose_name='版本'),
+            model_name="draftitem",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="版本"),
         ),
     ]
