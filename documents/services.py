@@ -290,7 +290,9 @@ def _create_items(document: SourceDocument, actor, result, items: Sequence, dura
 
 def _lock_item(item: DraftItem, version: int | None = None) -> DraftItem:
     """Re-read the item under a row lock; refuse a published or merged item, and a stale version."""
-    current = DraftItem.objects.select_for_update().select_related("document", "reviewed_by").get(pk=item.pk)
+    current = (
+        DraftItem.objects.select_for_update(of=("self",)).select_related("document", "reviewed_by").get(pk=item.pk)
+    )
     if current.state == ReviewState.PUBLISHED:
         raise ValidationError("该条目已发布，不能再修改")
     if current.state == ReviewState.MERGED:
@@ -739,7 +741,9 @@ def accept_all_resolved(actor, document: SourceDocument) -> int:
     now = timezone.now()
     count = 0
     pending = list(
-        document.items.select_for_update().filter(state=ReviewState.PENDING).prefetch_related("units__group")
+        document.items.select_for_update(of=("self",))
+        .filter(state=ReviewState.PENDING)
+        .prefetch_related("units__group")
     )
     with_members = groups_with_members(row.group for item in pending for row in item.units.all() if row.group_id)
     for item in pending:
