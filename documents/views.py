@@ -200,8 +200,24 @@ def document_detail(request, pk: int):
         "task_count": document.tasks.count(),
         "can_change": request.user.is_supervisor,
         "publishable": sum(1 for i in items if i.state == ReviewState.ACCEPTED),
+        **_plan_indicator_table(document.plan_indicators),
     }
     return render(request, "documents/detail.html", context)
+
+
+def _plan_indicator_table(indicators: list[dict]) -> dict:
+    """The plan's indicator × year targets as rows with one cell per year, years in order."""
+    years = sorted({year for indicator in indicators for year in indicator.get("targets", {})})
+    rows = [
+        {
+            "category": indicator.get("category") or "",
+            "name": indicator.get("name", ""),
+            "unit": indicator.get("unit") or "",
+            "targets": [indicator.get("targets", {}).get(year, "") for year in years],
+        }
+        for indicator in indicators
+    ]
+    return {"indicator_years": years, "indicator_rows": rows}
 
 
 @login_required

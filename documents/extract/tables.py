@@ -293,7 +293,11 @@ def extract_indicators(blocks: list[tuple[Block, str]], layout: TableLayout) -> 
     for n, (block, category) in enumerate(blocks):
         rows = block.rows[layout.header_rows :] if n == 0 else block.rows
         for raw in rows:
-            cells = _fit_row(raw, len(layout.columns))
+            width = len(layout.columns)
+            # A short row lost a leading cell (a category merged down the first column is written
+            # above the table): its numbers still belong to the trailing year columns.
+            short = [""] * (width - len(raw)) + list(raw) if 0 < len(raw) < width else raw
+            cells = _fit_row(short, width)
             values = {year: cells[i].strip() for i, year in years if cells[i].strip()}
             label_cells = [join_lines(cells[i]) for i, k in enumerate(layout.columns) if k != YEAR and cells[i].strip()]
             if not values or not label_cells:

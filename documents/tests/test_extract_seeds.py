@@ -91,6 +91,10 @@ def test_indicator_table_becomes_plan_indicators(registry):
     result = extract_file(SEEDS / f"{name}.txt", "a.txt", registry)
     by_name = {i["name"]: i for i in result.indicators}
     assert by_name["稻米"]["targets"] == {"2023": "1.55", "2024": "1.58", "2025": "1.61"}
+    # The first row's category is merged down the first column and written above the table:
+    # its numbers still land in the year columns, not one to the left.
+    assert by_name["综合产值（七大产业和其它产业）"]["targets"] == {"2023": "17.2", "2024": "19.2", "2025": "21.2"}
+    assert not any(name.replace(".", "").isdigit() for name in by_name)
     assert by_name["水稻机械化种植率（%）"]["unit"] == "%"
     assert all(item.deadline and item.deadline.year == 2025 for item in result.items)
 

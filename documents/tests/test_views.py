@@ -239,3 +239,17 @@ def test_unit_options_lists_units_and_groups(client, personas, document, townshi
     assert '<option value="区发展和改革委员会">' in html and "各乡镇（街道）" in html
     data = client.get(reverse("documents:unit_options"), {"q": "发改", "format": "json"}).json()
     assert [u["name"] for u in data["units"]] == ["区发展和改革委员会"]
+
+
+def test_plan_indicators_are_shown_by_year(client, personas, document):
+    document.plan_indicators = [
+        {"name": "稻米", "category": "综合产值", "unit": "亿元", "targets": {"2024": "1.58", "2023": "1.55"}},
+        {"name": "油料", "category": "综合产值", "unit": "亿元", "targets": {"2025": "1.86"}},
+    ]
+    document.save()
+    login(client, personas.leader)
+    body = client.get(reverse("documents:detail", args=[document.pk])).content.decode()
+    table = body[body.index('data-testid="plan-indicators"') :]
+    assert table.index("2023年") < table.index("2024年") < table.index("2025年")
+    assert table.index("1.55") < table.index("1.58")
+    assert "1.86" in table and "稻米" in table
