@@ -12,17 +12,18 @@ person typed and lists the current values beside it; a row action re-renders the
 with a message. Nothing is overwritten silently.
 """
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tasks.publishing import publish_document
 from units.models import Unit, UnitGroup
 
 from . import services
@@ -221,6 +222,20 @@ def _plan_indicator_table(indicators: list[dict]) -> dict:
 
 
 @login_required
+def download(request, pk: int):
+    """The uploaded file, for people who may read the document: never a public /media/ URL."""
+    document = _get_document(request, pk)
+    if not document.file:
+        raise Http404("该文件没有保存原件")
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("原文件已不在服务器上") from exc
+    name = document.original_filename or Path(document.file.name).name
+    return FileResponse(handle, as_attachment=True, filename=name)
+
+
+@login_required
 def review(request, pk: int):
     document = _get_rw_document(request, pk)
     items = _with_blockers(list(document.items.exclude(state=ReviewState.MERGED).prefetch_related(_units_prefetch())))
@@ -243,25 +258,6 @@ def review(request, pk: int):
         "unresolved_count": counts["unresolved"],
     }
     return render(request, "documents/review.html", context)
-
-
-@login_required
-@require_POST
-def publish(request, pk: int):
-    document = _get_rw_document(request, pk)
-    summary = publish_document(document, request.user)
-    text = f"已发布 {len(summary.tasks)} 项任务，生成 {len(summary.assignments)} 个承办。"
-    if summary.skipped:
-        reasons = "；".join(
-            f"第{s.item.number or s.item.position}项：{'、'.join(s.reasons)}" for s in summary.skipped[:3]
-        )
-        text += f" {len(summary.skipped)} 项已确认条目因单位未确定暂未发布（{reasons}），请在审核页处理。"
-        messages.warning(request, text)
-    elif summary.tasks:
-        messages.success(request, text)
-    else:
-        messages.info(request, "没有可发布的条目：请先在审核页确认条目。")
-    return redirect("documents:detail", pk=document.pk)
 
 
 @login_required

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.ledger, name="ledger"),
     path("my/", views.my_work, name="my_work"),
     path("stats/", views.stats, name="stats"),
+    path("publish/<int:document_id>/", views.publish, name="publish"),
     path("<int:task_id>/", views.detail, name="detail"),
     path("assignments/<int:assignment_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("assignments/<int:assignment_id>/report/", views.report, name="report"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from documents.models import SourceDocument
 from units.models import Unit
 
 from . import calendar, services
@@ -41,6 +42,7 @@ from .models import (
     Task,
     TaskEvent,
 )
+from .publishing import publish_document
 from .tables import AssignmentTable, MyWorkTable, light_badge
 
 PER_PAGE = 50
@@ -494,3 +496,27 @@ def stats(request):
         "warnings": _calendar_warnings(today),
     }
     return render(request, "tasks/stats.html", ctx)
+
+
+# ---------------------------------------------------------------- publishing
+
+
+@login_required
+@require_POST
+def publish(request, document_id: int):
+    """发布: the supervision office turns a document's accepted items into tasks and assignments."""
+    _require_supervisor(request)
+    document = get_object_or_404(SourceDocument, pk=document_id)
+    summary = publish_document(document, request.user)
+    text = f"已发布 {len(summary.tasks)} 项任务，生成 {len(summary.assignments)} 个承办。"
+    if summary.skipped:
+        reasons = "；".join(
+            f"第{s.item.number or s.item.position}项：{'、'.join(s.reasons)}" for s in summary.skipped[:3]
+        )
+        text += f" {len(summary.skipped)} 项已确认条目因单位未确定暂未发布（{reasons}），请在审核页处理。"
+        messages.warning(request, text)
+    elif summary.tasks:
+        messages.success(request, text)
+    else:
+        messages.info(request, "没有可发布的条目：请先在审核页确认条目。")
+    return redirect("documents:detail", pk=document.pk)

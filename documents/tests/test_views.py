@@ -68,7 +68,7 @@ def change_requests(document):
         ("get", reverse("documents:upload"), {}),
         ("post", reverse("documents:upload"), {}),
         ("get", reverse("documents:review", args=[document.pk])),
-        ("post", reverse("documents:publish", args=[document.pk]), {}),
+        ("post", reverse("tasks:publish", args=[document.pk]), {}),
         ("post", reverse("documents:accept_all", args=[document.pk]), {}),
         ("post", reverse("documents:merge", args=[document.pk]), {"items": [i.pk for i in items_of(document)]}),
         ("get", reverse("documents:item_edit", args=[item.pk])),
@@ -99,7 +99,7 @@ def test_changes_need_post(client, personas, document):
     login(client, personas.supervisor)
     item = items_of(document)[0]
     for url in (
-        reverse("documents:publish", args=[document.pk]),
+        reverse("tasks:publish", args=[document.pk]),
         reverse("documents:item_accept", args=[item.pk]),
         reverse("documents:unit_remove", args=[item.units.first().pk]),
     ):
@@ -226,10 +226,10 @@ def test_merge_split_accept_all_and_publish(client, personas, document):
     assert states[first.pk] == states[third.pk] == ReviewState.ACCEPTED
     assert states[second.pk] == ReviewState.PENDING
 
-    response = client.post(reverse("documents:publish", args=[document.pk]), follow=True)
+    response = client.post(reverse("tasks:publish", args=[document.pk]), follow=True)
     assert "已发布 2 项任务" in response.content.decode()
     assert Task.objects.count() == 2
-    again = client.post(reverse("documents:publish", args=[document.pk]), follow=True)
+    again = client.post(reverse("tasks:publish", args=[document.pk]), follow=True)
     assert "没有可发布的条目" in again.content.decode() and Task.objects.count() == 2
 
 
@@ -253,3 +253,16 @@ def test_plan_indicators_are_shown_by_year(client, personas, document):
     assert table.index("2023年") < table.index("2024年") < table.index("2025年")
     assert table.index("1.55") < table.index("1.58")
     assert "1.86" in table and "稻米" in table
+
+
+def test_the_original_file_downloads_only_through_a_checked_view(client, personas, document):
+    url = reverse("documents:download", args=[document.pk])
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    assert client.get("/media/" + document.file.name).status_code in (302, 404)  # never public
+    login(client, personas.other_clerk)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == document.file.open("rb").read()
+    detail = client.get(reverse("documents:detail", args=[document.pk])).content.decode()
+    assert url in detail and "/media/" not in detail
