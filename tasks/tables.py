@@ -8,6 +8,10 @@ from django.utils.html import format_html
 from .lights import assignment_light
 from .models import Assignment
 
+# Columns a phone does without: the task, its deadline, state, light and actions stay.
+WIDE_ONLY = {"th": {"class": "d-none d-lg-table-cell"}, "td": {"class": "d-none d-lg-table-cell"}}
+MEDIUM_UP = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+
 LIGHT_CLASSES = {"green": "success", "yellow": "warning", "red": "danger", "grey": "secondary"}
 
 
@@ -23,15 +27,19 @@ def light_badge(light) -> str:
 
 class AssignmentTable(tables.Table):
     document = tables.Column(
-        "文件", accessor="task__source_document__title", order_by=("task__source_document__title",), default="—"
+        "文件",
+        accessor="task__source_document__title",
+        order_by=("task__source_document__title",),
+        default="—",
+        attrs=WIDE_ONLY,
     )
-    number = tables.Column(verbose_name="序号", accessor="task__number", default="")
+    number = tables.Column(verbose_name="序号", accessor="task__number", default="", attrs=MEDIUM_UP)
     task = tables.Column(verbose_name="任务", accessor="task__text", order_by=("task__text",))
     unit = tables.Column(verbose_name="承办单位", accessor="unit__name", order_by=("unit__sort_order", "unit__name"))
-    role = tables.Column(verbose_name="角色")
+    role = tables.Column(verbose_name="角色", attrs=MEDIUM_UP)
     deadline = tables.DateColumn(verbose_name="完成时限", format="Y-m-d", default="长期")
     state = tables.Column(verbose_name="状态", attrs={"td": {"class": "state"}})
-    percent = tables.Column(verbose_name="进度")
+    percent = tables.Column(verbose_name="进度", attrs=MEDIUM_UP)
     light = tables.Column(verbose_name="灯", empty_values=(), orderable=False)
 
     class Meta:
