@@ -1,8 +1,12 @@
 """Forms for the workflow screens. Each carries the assignment's version (optimistic locking)."""
 
+import re
+
 from django import forms
 
 from units.models import Unit
+
+from .models import AssignmentRole, ReportingCycle, Task
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
 
@@ -103,4 +107,73 @@ class DeadlineForm(VersionedForm):
     deadline = forms.DateField(
         label="新的完成时限", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
     )
+    reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs=TEXTAREA))
+
+
+# ---------------------------------------------------------------- correcting a published task
+
+TAG_SEPARATORS = re.compile(r"[、，,；;\s]+")
+
+
+class TaskEditForm(forms.Form):
+    """修改任务 (督查室): the task's own fields, labelled as on the model, plus a required reason."""
+
+    number = forms.CharField(label="序号", max_length=30, required=False)
+    title = forms.CharField(label="标题", max_length=200, required=False)
+    section = forms.CharField(label="所属章节", max_length=300, required=False)
+    text = forms.CharField(label="任务内容", widget=forms.Textarea(attrs={"rows": 5}))
+    deadline = forms.DateField(
+        label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    deadline_text = forms.CharField(label="时限（原文）", max_length=200, required=False)
+    ongoing = forms.BooleanField(
+        label="长期任务（无完成时限）",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    reporting_cycle = forms.ChoiceField(label="报送周期", choices=ReportingCycle.choices)
+    responsible_leader = forms.CharField(label="分管领导", max_length=100, required=False)
+    tags = forms.CharField(label="标签", required=False, help_text="多个标签用顿号、逗号或空格分隔")
+    reason = forms.CharField(label="修改理由", widget=forms.Textarea(attrs=TEXTAREA))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if not isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+    @classmethod
+    def initial_for(cls, task: Task) -> dict:
+        """The form's starting values: the task as it is now."""
+        names = [name for name in cls.base_fields if name not in ("tags", "reason")]
+        return {**{name: getattr(task, name) for name in names}, "tags": "、".join(task.tags or [])}
+
+    def clean_tags(self) -> list[str]:
+        return [tag for tag in TAG_SEPARATORS.split(self.cleaned_data["tags"] or "") if tag]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("deadline") and data.get("ongoing"):
+            self.add_error("deadline", "长期任务不设完成时限：请清空时限或取消“长期任务”")
+        return data
+
+
+class AddAssignmentForm(forms.Form):
+    unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.active())
+    role = forms.ChoiceField(
+        label="角色",
+        choices=AssignmentRole.choices,
+        initial=AssignmentRole.SUPPORT,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    reason = forms.CharField(label="增加理由", widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class RemoveAssignmentForm(VersionedForm):
+    reason = forms.CharField(label="移除理由", widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class SetRoleForm(VersionedForm):
+    role = forms.ChoiceField(choices=AssignmentRole.choices, widget=forms.HiddenInput)
     reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs=TEXTAREA))

@@ -443,12 +443,17 @@ class EventAction(models.TextChoices):
     EXTENSION_REFUSED = "extension_refused", "不同意延期"
     EDITED = "edited", "修改"
     UNITS_MERGED = "units_merged", "单位合并"
+    ASSIGNMENT_ADDED = "assignment_added", "增加承办单位"
+    ASSIGNMENT_REMOVED = "assignment_removed", "移除承办单位"
+    ROLE_CHANGED = "role_changed", "调整角色"
 
 
 class TaskEvent(models.Model):
     """One row per action on a task (helpdesk FollowUp): who, when, what, why."""
 
     task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="events")
+    # SET_NULL: removing a share assigned by mistake keeps its history on the task; the
+    # removal event names the unit in its comment and change row.
     assignment = models.ForeignKey(
         Assignment,
         verbose_name="承办",

@@ -709,3 +709,262 @@ def move_assignments_for_merge(actor, *, source: Unit, target: Unit, now=None) -
         _sync_task_state(kept.task, now)
         moved += 1
     return moved
+
+
+# ---------------------------------------------------------------- correcting a published task
+
+
+def _lock_task(task: Task) -> Task:
+    """Re-read the task under a row lock (only its own row: the document join is nullable)."""
+    return Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
+
+
+def _locked_assignments(task: Task):
+    """The task's shares under row locks, in a fixed order (pk) so concurrent edits never deadlock."""
+    return Assignment.objects.select_for_update(of=("self",)).filter(task=task).order_by("pk")
+
+
+def _clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags without blanks or repeats, in the order given."""
+    cleaned: list[str] = []
+    for tag in tags or ():
+        tag = str(tag).strip()
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned
+
+
+def _yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def _cycle_label(value: str) -> str:
+    return ReportingCycle(value).label
+
+
+def _share_label(assignment: Assignment) -> str:
+    """How a share reads in history once the row may be gone: 区工信局（配合）."""
+    return f"{assignment.unit}（{AssignmentRole(assignment.role).label}）"
+
+
+@transaction.atomic
+def edit_task(
+    actor,
+    task: Task,
+    *,
+    text: str,
+    title: str,
+    section: str,
+    number: str,
+    deadline: dt.date | None,
+    deadline_text: str,
+    ongoing: bool,
+    reporting_cycle: str,
+    responsible_leader: str,
+    tags: Sequence[str],
+    reason: str,
+    now=None,
+) -> Task:
+    """修改任务: the supervision office corrects a published task, with a reason.
+
+    One history row with one change row per changed field. A changed task deadline flows to
+    every open share whose deadline still equals the old task deadline; a share whose own
+    deadline was changed, that had an extension approved, or that is already closed keeps its
+    date. Each share that follows gets its own history row. A 长期 (ongoing) task has no
+    deadline, so marking a task ongoing clears the deadline of the shares that follow it.
+    """
+    now = now or timezone.now()
+    _require_supervisor(actor)
+    reason = _require_reason(reason, "修改理由")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("任务内容不能为空")
+    if reporting_cycle not in ReportingCycle.values:
+        raise ValidationError("报送周期无效")
+    if ongoing:
+        deadline = None
+    task = _lock_task(task)
+    new_values = {
+        "text": text,
+        "title": (title or "").strip(),
+        "section": (section or "").strip(),
+        "number": (number or "").strip(),
+        "deadline": deadline,
+        "deadline_text": (deadline_text or "").strip(),
+        "ongoing": bool(ongoing),
+        "reporting_cycle": reporting_cycle,
+        "responsible_leader": (responsible_leader or "").strip(),
+        "tags": _clean_tags(tags),
+    }
+    shown = {"ongoing": _yes_no, "reporting_cycle": _cycle_label, "tags": "、".join}
+    changes: list[Change] = []
+    changed_fields = []
+    for field, new in new_values.items():
+        old = getattr(task, field)
+        if old == new:
+            continue
+        show = shown.get(field, lambda value: value)
+        changes.append((Task._meta.get_field(field).verbose_name, show(old), show(new)))
+        changed_fields.append(field)
+    if not changed_fields:
+        raise ValidationError("没有修改任何内容")
+    old_deadline = task.deadline
+    for field in changed_fields:
+        setattr(task, field, new_values[field])
+    task.updated = now
+    task.save(update_fields=[*changed_fields, "updated"])
+    _record(task, actor, EventAction.EDITED, now=now, comment=reason, changes=changes)
+    if "deadline" in changed_fields:
+        _flow_task_deadline(actor, task, old_deadline, reason=reason, now=now)
+    return task
+
+
+def _flow_task_deadline(actor, task: Task, old_deadline: dt.date | None, *, reason: str, now: dt.datetime) -> None:
+    """Move the shares that still follow the task's deadline to its new one (see edit_task)."""
+    extended = set(
+        ExtensionRequest.objects.filter(assignment__task=task, state=ExtensionState.APPROVED).values_list(
+            "assignment_id", flat=True
+        )
+    )
+    for assignment in _locked_assignments(task).select_related("unit"):
+        if assignment.deadline != old_deadline or assignment.pk in extended or not assignment.is_open:
+            continue
+        assignment.deadline = task.deadline
+        fields = ["deadline"]
+        if assignment.original_deadline is None:
+            # A share that never had a date (the task was 长期) records its first one.
+            assignment.original_deadline = task.deadline
+            fields.append("original_deadline")
+        _save(assignment, fields)
+        _record(
+            task,
+            actor,
+            EventAction.DEADLINE_CHANGED,
+            now=now,
+            assignment=assignment,
+            comment=f"随任务时限调整：{reason}",
+            changes=[("完成时限", old_deadline, task.deadline)],
+        )
+
+
+@transaction.atomic
+def add_assignment(actor, task: Task, *, unit: Unit, role: str, reason: str, now=None) -> Assignment:
+    """增加承办单位: the supervision office adds a unit to a published task, as lead or supporting.
+
+    A retired unit is replaced by the unit that carries its work today (Unit.current()). A unit
+    already on the task is refused (change its role instead). The new share starts 待签收 with
+    the task's deadline. A finished task takes no new unit.
+    """
+    now = now or timezone.now()
+    _require_supervisor(actor)
+    reason = _require_reason(reason, "增加理由")
+    if role not in AssignmentRole.values:
+        raise ValidationError("承办角色无效")
+    task = _lock_task(task)
+    if task.state == AssignmentState.DONE:
+        raise TransitionError("任务已办结，不能增加承办单位")
+    unit = unit.current()
+    if not unit.active:
+        raise ValidationError(f"{unit}已停用，不能承办任务")
+    if task.assignments.filter(unit=unit).exists():
+        raise ValidationError(f"{unit}已是该任务的承办单位")
+    assignment = Assignment.objects.create(
+        task=task,
+        unit=unit,
+        role=role,
+        deadline=task.deadline,
+        original_deadline=task.deadline,
+        state=AssignmentState.PENDING,
+        created=now,
+    )
+    _record(
+        task,
+        actor,
+        EventAction.ASSIGNMENT_ADDED,
+        now=now,
+        assignment=assignment,
+        comment=reason,
+        changes=[("承办单位", "", _share_label(assignment))],
+    )
+    _sync_task_state(task, now)
+    return assignment
+
+
+@transaction.atomic
+def remove_assignment(actor, assignment: Assignment, *, reason: str, version: int | None = None, now=None) -> TaskEvent:
+    """移除承办单位: the supervision office removes a share assigned by mistake.
+
+    Refused once the unit has reported or the share is closed (the work is on record: reassign
+    it instead), for the task's only share (the task would fall off every list), and for the
+    only lead while other shares remain (make another unit lead first, with set_role). The
+    history stays on the task: the removal event names the unit and its role, and the share's
+    earlier events keep their place with the share unlinked.
+    """
+    now = now or timezone.now()
+    _require_supervisor(actor)
+    reason = _require_reason(reason, "移除理由")
+    task = _lock_task(assignment.task)
+    assignment = _lock(assignment, version)
+    if assignment.state == AssignmentState.DONE:
+        raise TransitionError(f"{assignment.unit}的承办已办结，不能移除")
+    if assignment.reports.exists():
+        raise TransitionError(f"{assignment.unit}已报送进展，不能移除；如属错派，请改派给正确的单位")
+    others = task.assignments.exclude(pk=assignment.pk)
+    if not others.exists():
+        raise ValidationError(f"{assignment.unit}是该任务唯一的承办单位，不能移除；如属错派，请改派")
+    if assignment.is_lead and not others.filter(role=AssignmentRole.LEAD).exists():
+        raise ValidationError(f"{assignment.unit}是唯一的牵头单位，请先将其他单位设为牵头再移除")
+    label = _share_label(assignment)
+    event = _record(
+        task,
+        actor,
+        EventAction.ASSIGNMENT_REMOVED,
+        now=now,
+        comment=f"移除{label}：{reason}",
+        changes=[("承办单位", label, "")],
+    )
+    assignment.delete()  # its extension requests go with it; its events stay, unlinked (SET_NULL)
+    _sync_task_state(task, now)
+    return event
+
+
+@transaction.atomic
+def set_role(
+    actor, assignment: Assignment, *, role: str, reason: str, version: int | None = None, now=None
+) -> Assignment:
+    """设为牵头 / 设为配合: the supervision office corrects a unit's role on a task.
+
+    A task keeps at least one lead: the only lead is demoted only after another is promoted.
+    A closed share keeps its role, and a lead that has asked for completion is reviewed (or
+    returned) before it can become a supporting unit.
+    """
+    now = now or timezone.now()
+    _require_supervisor(actor)
+    reason = _require_reason(reason, "调整理由")
+    if role not in AssignmentRole.values:
+        raise ValidationError("承办角色无效")
+    task = _lock_task(assignment.task)
+    assignment = _lock(assignment, version)
+    if assignment.role == role:
+        raise ValidationError(f"{assignment.unit}已是{AssignmentRole(role).label}单位")
+    if assignment.state == AssignmentState.DONE:
+        raise TransitionError(f"{assignment.unit}的承办已办结，不能调整角色")
+    if role == AssignmentRole.SUPPORT:
+        if assignment.state == AssignmentState.COMPLETION_REQUESTED:
+            raise TransitionError(f"{assignment.unit}已申请办结，请先审核或退回，再调整角色")
+        if not task.assignments.exclude(pk=assignment.pk).filter(role=AssignmentRole.LEAD).exists():
+            raise ValidationError(f"{assignment.unit}是唯一的牵头单位，请先将其他单位设为牵头")
+    old = assignment.role
+    assignment.role = role
+    _save(assignment, ["role"])
+    _record(
+        task,
+        actor,
+        EventAction.ROLE_CHANGED,
+        now=now,
+        assignment=assignment,
+        comment=reason,
+        changes=[("角色", AssignmentRole(old).label, AssignmentRole(role).label)],
+    )
+    _sync_task_state(task, now)
+    return assignment

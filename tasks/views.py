@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,18 +22,23 @@ from units.models import Unit
 from . import calendar, services
 from .filters import AssignmentFilter
 from .forms import (
+    AddAssignmentForm,
     CompletionForm,
     DeadlineForm,
     DecideExtensionForm,
     ExtensionForm,
     ReassignForm,
+    RemoveAssignmentForm,
     ReportForm,
     ReviewForm,
+    SetRoleForm,
+    TaskEditForm,
 )
 from .lights import Light, assignment_light, is_overdue, task_light
 from .models import (
     OPEN_STATES,
     Assignment,
+    AssignmentRole,
     AssignmentState,
     Evidence,
     ExtensionRequest,
@@ -130,7 +135,11 @@ def detail(request, task_id: int):
     today = timezone.localdate()
     task = _get_task_for_user(request, task_id)
     user = request.user
-    assignments = list(task.assignments.select_related("unit").order_by("role", "unit__sort_order", "id"))
+    assignments = list(
+        task.assignments.select_related("unit")
+        .annotate(has_reports=Exists(ProgressReport.objects.filter(assignment=OuterRef("pk"))))
+        .order_by("role", "unit__sort_order", "id")
+    )
     editable = set(Assignment.objects.editable_by(user).filter(task=task).values_list("pk", flat=True))
     for a in assignments:
         a.task = task
@@ -142,6 +151,9 @@ def detail(request, task_id: int):
         a.can_complete = a.can_report and a.is_lead
         a.can_review = user.is_supervisor and a.state == AssignmentState.COMPLETION_REQUESTED
         a.can_extend = a.can_edit and a.deadline is not None
+        # Corrections by the supervision office; the services give the reason when they refuse.
+        a.can_set_role = user.is_supervisor and a.state != AssignmentState.DONE
+        a.can_remove = a.can_set_role and not a.has_reports and len(assignments) > 1
     reports = (
         ProgressReport.objects.visible_to(user)
         .filter(assignment__task=task)
@@ -163,6 +175,7 @@ def detail(request, task_id: int):
         "source_item": task.source_item,
         "warnings": [w for w in {calendar.coverage_warning(a.deadline.year) for a in assignments if a.deadline} if w],
         "today": today,
+        "can_correct": user.is_supervisor,
     }
     return render(request, "tasks/detail.html", ctx)
 
@@ -447,6 +460,132 @@ def change_deadline(request, assignment_id: int):
             messages.success(request, "完成时限已调整。")
             return redirect("tasks:detail", assignment.task_id)
     return _form_page(request, assignment, form, title=title, action="deadline", status=400)
+
+
+# ---------------------------------------------------------------- correcting a published task
+
+
+def _task_form_page(request, task, form, *, title, action, status=200, extra=None):
+    ctx = {"task": task, "form": form, "title": title, "action": action, **(extra or {})}
+    return render(request, "tasks/task_form.html", ctx, status=status)
+
+
+@login_required
+def edit(request, task_id: int):
+    """修改任务 (督查室): text, title, section, number, deadline, cycle, leader, tags, with a reason."""
+    task = _get_task_for_user(request, task_id)
+    _require_supervisor(request)
+    title = "编辑任务"
+    if request.method != "POST":
+        form = TaskEditForm(initial=TaskEditForm.initial_for(task))
+        return _task_form_page(request, task, form, title=title, action="edit")
+    form = TaskEditForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            form,
+            lambda: services.edit_task(
+                request.user,
+                task,
+                text=data["text"],
+                title=data["title"],
+                section=data["section"],
+                number=data["number"],
+                deadline=data["deadline"],
+                deadline_text=data["deadline_text"],
+                ongoing=data["ongoing"],
+                reporting_cycle=data["reporting_cycle"],
+                responsible_leader=data["responsible_leader"],
+                tags=data["tags"],
+                reason=data["reason"],
+            ),
+        )
+        if not form.errors:
+            messages.success(request, "任务已修改。")
+            return redirect("tasks:detail", task.pk)
+    return _task_form_page(request, task, form, title=title, action="edit", status=400)
+
+
+@login_required
+def add_assignment(request, task_id: int):
+    """增加承办单位 (督查室): a unit picked from the list (with a search box), as lead or supporting."""
+    task = _get_task_for_user(request, task_id)
+    _require_supervisor(request)
+    title = "增加承办单位"
+    extra = {"units": Unit.objects.active().exclude(assignments__task=task).order_by("sort_order", "name")}
+    if request.method != "POST":
+        return _task_form_page(request, task, AddAssignmentForm(), title=title, action="add_assignment", extra=extra)
+    form = AddAssignmentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        added, _conflict = _run(
+            form,
+            lambda: services.add_assignment(
+                request.user, task, unit=data["unit"], role=data["role"], reason=data["reason"]
+            ),
+        )
+        if not form.errors:
+            messages.success(request, f"已增加{added.unit}为{added.get_role_display()}单位。")
+            return redirect("tasks:detail", task.pk)
+    return _task_form_page(request, task, form, title=title, action="add_assignment", status=400, extra=extra)
+
+
+@login_required
+def remove_assignment(request, assignment_id: int):
+    """移除承办单位 (督查室): a share assigned by mistake, with a reason; confirmed on its own page."""
+    assignment = _get_assignment_for_user(request, assignment_id)
+    _require_supervisor(request)
+    title = f"移除承办单位 · {assignment.unit}"
+    if request.method != "POST":
+        form = RemoveAssignmentForm(initial={"version": assignment.version})
+        return _form_page(request, assignment, form, title=title, action="remove_assignment")
+    form = RemoveAssignmentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _result, conflict = _run(
+            form,
+            lambda: services.remove_assignment(
+                request.user, assignment, reason=data["reason"], version=data["version"]
+            ),
+        )
+        if conflict:
+            form = _conflict_form(RemoveAssignmentForm, request, conflict)
+            return _form_page(
+                request, assignment, form, title=title, action="remove_assignment", conflict=conflict, status=409
+            )
+        if not form.errors:
+            messages.success(request, f"已移除{assignment.unit}。")
+            return redirect("tasks:detail", assignment.task_id)
+    return _form_page(request, assignment, form, title=title, action="remove_assignment", status=400)
+
+
+@login_required
+def set_role(request, assignment_id: int):
+    """设为牵头 / 设为配合 (督查室), with a reason. The page offers the other role than the current one."""
+    assignment = _get_assignment_for_user(request, assignment_id)
+    _require_supervisor(request)
+    target = AssignmentRole.SUPPORT if assignment.is_lead else AssignmentRole.LEAD
+    title = f"设为{target.label} · {assignment.unit}"
+    if request.method != "POST":
+        form = SetRoleForm(initial={"version": assignment.version, "role": target})
+        return _form_page(request, assignment, form, title=title, action="set_role")
+    form = SetRoleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        title = f"设为{AssignmentRole(data['role']).label} · {assignment.unit}"
+        _result, conflict = _run(
+            form,
+            lambda: services.set_role(
+                request.user, assignment, role=data["role"], reason=data["reason"], version=data["version"]
+            ),
+        )
+        if conflict:
+            form = _conflict_form(SetRoleForm, request, conflict)
+            return _form_page(request, assignment, form, title=title, action="set_role", conflict=conflict, status=409)
+        if not form.errors:
+            messages.success(request, f"已将{assignment.unit}设为{AssignmentRole(data['role']).label}单位。")
+            return redirect("tasks:detail", assignment.task_id)
+    return _form_page(request, assignment, form, title=title, action="set_role", status=400)
 
 
 # ---------------------------------------------------------------- statistics
