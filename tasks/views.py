@@ -78,7 +78,10 @@ def _require_supervisor(request) -> None:
         raise PermissionDenied("仅督查室可以办理")
 
 
-def _calendar_warnings(today) -> list[str]:
+def _calendar_warnings(request, today) -> list[str]:
+    """ "Year X not entered" warnings, for the people who can enter it (督查室, 管理员)."""
+    if not request.user.is_supervisor:
+        return []
     return [w for w in (calendar.coverage_warning(y) for y in (today.year, today.year + 1)) if w]
 
 
@@ -104,7 +107,7 @@ def my_work(request):
     ctx = {
         "table": table,
         "unit": request.user.unit,
-        "warnings": _calendar_warnings(today),
+        "warnings": _calendar_warnings(request, today),
         "pending_extensions": (
             ExtensionRequest.objects.filter(state=ExtensionState.PENDING).count() if request.user.is_supervisor else 0
         ),
@@ -125,7 +128,7 @@ def ledger(request):
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     # The paginator has counted the rows already: no second COUNT for the heading.
     total = table.paginator.count
-    ctx = {"table": table, "filter": filterset, "warnings": _calendar_warnings(today), "total": total}
+    ctx = {"table": table, "filter": filterset, "warnings": _calendar_warnings(request, today), "total": total}
     return render(request, "tasks/ledger.html", ctx)
 
 
@@ -632,7 +635,7 @@ def stats(request):
         "task_total": tasks.count(),
         "task_done": tasks.filter(state=AssignmentState.DONE).count(),
         "overdue_total": light_counts[Light.RED],
-        "warnings": _calendar_warnings(today),
+        "warnings": _calendar_warnings(request, today),
     }
     return render(request, "tasks/stats.html", ctx)
 

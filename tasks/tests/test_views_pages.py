@@ -173,3 +173,14 @@ class TestStats:
         assert 'data-testid="task-total">2<' in body
         body = as_user("other_clerk").get(reverse("tasks:stats")).content.decode()
         assert 'data-testid="task-total">1<' in body
+
+
+def test_calendar_warning_only_for_those_who_can_enter_the_year(as_user, task):
+    """2027 is beyond the package: the supervision office is asked to enter it, unit staff are not."""
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
+        supervisor_page = as_user("supervisor").get(reverse("tasks:ledger")).content.decode()
+        clerk_page = as_user("lead_clerk").get(reverse("tasks:my_work")).content.decode()
+    assert "2027年的节假日安排尚未录入" in supervisor_page
+    assert "尚未录入" not in clerk_page
