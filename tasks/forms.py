@@ -135,12 +135,13 @@ class TaskEditForm(forms.Form):
     responsible_leader = forms.CharField(label="分管领导", max_length=100, required=False)
     tags = forms.CharField(label="标签", required=False, help_text="多个标签用顿号、逗号或空格分隔")
     reason = forms.CharField(label="修改理由", widget=forms.Textarea(attrs=TEXTAREA))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if not isinstance(widget, forms.CheckboxInput):
+            if not isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
     @classmethod

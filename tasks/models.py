@@ -94,6 +94,9 @@ class Task(models.Model):
         related_name="+",
     )
     updated = models.DateTimeField("更新时间", default=timezone.now)
+    # Bumped by every edit of the task itself (services.edit_task): two supervisors editing at
+    # once never overwrite each other silently.
+    version = models.PositiveIntegerField("版本", default=1)
 
     objects = TaskQuerySet.as_manager()
 
@@ -467,6 +470,9 @@ class TaskEvent(models.Model):
     )
     at = models.DateTimeField("时间", default=timezone.now)
     action = models.CharField("事项", max_length=30, choices=EventAction.choices)
+    # The unit the share belonged to when this happened: a later 改派 or removal does not
+    # rewrite history.
+    unit_name = models.CharField("承办单位", max_length=100, blank=True)
     comment = models.TextField("说明", blank=True)
 
     class Meta:

@@ -36,6 +36,31 @@ from .models import (
 )
 
 
+class StaleTask(ValidationError):
+    """Someone edited the task after the form was shown; nothing was changed.
+
+    The message says who and what; `current_version` lets the form carry the new version, so
+    saving again is a deliberate decision.
+    """
+
+    def __init__(self, task: Task, expected_version: int) -> None:
+        self.current_version = task.version
+        last = (
+            TaskEvent.objects.filter(task=task, action=EventAction.EDITED)
+            .select_related("actor")
+            .prefetch_related("changes")
+            .order_by("-at", "-id")
+            .first()
+        )
+        if last is None:
+            detail = ""
+        else:
+            who = last.actor.display_name if last.actor else "系统"
+            fields = "、".join(change.field for change in last.changes.all())
+            detail = f"：{who}于{timezone.localtime(last.at):%Y-%m-%d %H:%M}修改了{fields or '任务'}"
+        super().__init__(f"任务已被他人修改{detail}。请核对当前内容；再次保存将以您填写的内容为准。")
+
+
 class TransitionError(ValidationError):
     """The assignment's state does not allow this change (e.g. approving work nobody submitted)."""
 
@@ -79,7 +104,13 @@ def _record(
 ) -> TaskEvent:
     """Write one history row and one change row per field whose value really changed."""
     event = TaskEvent.objects.create(
-        task=task, assignment=assignment, actor=actor, at=now, action=action, comment=comment
+        task=task,
+        assignment=assignment,
+        unit_name=str(assignment.unit) if assignment is not None else "",
+        actor=actor,
+        at=now,
+        action=action,
+        comment=comment,
     )
     TaskChange.objects.bulk_create(
         TaskChange(event=event, field=field, old_value=_display(old), new_value=_display(new))
@@ -763,6 +794,7 @@ def edit_task(
     responsible_leader: str,
     tags: Sequence[str],
     reason: str,
+    version: int | None = None,
     now=None,
 ) -> Task:
     """修改任务: the supervision office corrects a published task, with a reason.
@@ -784,6 +816,8 @@ def edit_task(
     if ongoing:
         deadline = None
     task = _lock_task(task)
+    if version is not None and int(version) != task.version:
+        raise StaleTask(task, int(version))
     new_values = {
         "text": text,
         "title": (title or "").strip(),
@@ -812,7 +846,8 @@ def edit_task(
     for field in changed_fields:
         setattr(task, field, new_values[field])
     task.updated = now
-    task.save(update_fields=[*changed_fields, "updated"])
+    task.version += 1
+    task.save(update_fields=[*changed_fields, "updated", "version"])
     _record(task, actor, EventAction.EDITED, now=now, comment=reason, changes=changes)
     if "deadline" in changed_fields:
         _flow_task_deadline(actor, task, old_deadline, reason=reason, now=now)

@@ -163,7 +163,7 @@ def detail(request, task_id: int):
         .select_related("assignment__unit", "author", "reviewed_by")
         .prefetch_related("evidence")
     )
-    events = TaskEvent.objects.filter(task=task).select_related("actor", "assignment__unit").prefetch_related("changes")
+    events = TaskEvent.objects.filter(task=task).select_related("actor").prefetch_related("changes")
     extensions = ExtensionRequest.objects.filter(assignment__task=task).select_related(
         "assignment__unit", "requested_by", "decided_by"
     )
@@ -501,11 +501,18 @@ def edit(request, task_id: int):
                 responsible_leader=data["responsible_leader"],
                 tags=data["tags"],
                 reason=data["reason"],
+                version=data["version"],
             ),
         )
         if not form.errors:
             messages.success(request, "任务已修改。")
             return redirect("tasks:detail", task.pk)
+        task.refresh_from_db()
+        if data.get("version") is not None and data["version"] != task.version:
+            # Stale: keep what the person typed, carry the current version so a second save is deliberate.
+            form.data = form.data.copy()
+            form.data["version"] = task.version
+            return _task_form_page(request, task, form, title=title, action="edit", status=409)
     return _task_form_page(request, task, form, title=title, action="edit", status=400)
 
 
