@@ -1,0 +1,277 @@
+"""The workflow forms on one unit's share: report, consolidate and ask for completion, review,
+extensions, reassignment, deadlines. Every change is a POST through `tasks.services`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..forms import (
+    CompletionForm,
+    DeadlineForm,
+    DecideExtensionForm,
+    ExtensionForm,
+    ReassignForm,
+    ReportForm,
+    ReviewForm,
+)
+from ..models import (
+    Assignment,
+    ExtensionRequest,
+    ProgressReport,
+)
+from .access import (
+    _get_assignment_for_user,
+    _get_rw_assignment_for_user,
+    _require_supervisor,
+)
+
+
+def _form_page(request, assignment, form, *, title, action, conflict=None, extra=None, status=200):
+    ctx = {"assignment": assignment, "task": assignment.task, "form": form, "title": title, "action": action}
+    ctx["conflict"] = conflict
+    ctx.update(extra or {})
+    return render(request, "tasks/assignment_form.html", ctx, status=status)
+
+
+def _conflict_form(form_class, request, conflict: services.Conflict):
+    """Keep what the user typed, with the current version, so a second submit is a decision."""
+    data = request.POST.copy()
+    data["version"] = conflict.current.version
+    form = form_class(data)
+    form.is_valid()
+    return form
+
+
+def _run(form, call):
+    """Call a service; turn its refusals into form errors. Returns (result, conflict)."""
+    try:
+        return call(), None
+    except services.Conflict as conflict:
+        return None, conflict
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return None, None
+
+
+def _assignment_form(
+    request, assignment, form_class, *, title, action, call, success, initial=None, extra=None, files=False
+):
+    """One workflow form on one share: GET shows it; POST validates, calls the service with the
+    cleaned data, and goes back to the task with the success message.
+
+    A refusal becomes a form error (400) and keeps what the person typed. A stale version
+    re-renders their input with the current version and what changed (409), so a second
+    submit is a decision, not an accident.
+    """
+    page = {"title": title, "action": action, "extra": extra}
+    if request.method != "POST":
+        return _form_page(request, assignment, form_class(initial=initial), **page)
+    form = form_class(request.POST, request.FILES) if files else form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _result, conflict = _run(form, lambda: call(data))
+        if conflict:
+            form = _conflict_form(form_class, request, conflict)
+            return _form_page(request, assignment, form, conflict=conflict, status=409, **page)
+        if not form.errors:
+            messages.success(request, success(data) if callable(success) else success)
+            return redirect("tasks:detail", assignment.task_id)
+    return _form_page(request, assignment, form, status=400, **page)
+
+
+@login_required
+@require_POST
+def acknowledge(request, assignment_id: int):
+    """签收 in one click from 我的待办 or the task page."""
+    assignment = _get_rw_assignment_for_user(request, assignment_id)
+    try:
+        services.acknowledge(request.user, assignment, version=request.POST.get("version") or None)
+        messages.success(request, f"已签收：{assignment.task.display_title}")
+    except services.Conflict:
+        messages.warning(request, "该事项刚被他人办理过，请查看最新状态。")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    target = request.POST.get("next") or ""
+    if target == "detail":
+        return redirect("tasks:detail", assignment.task_id)
+    return redirect("tasks:my_work")
+
+
+@login_required
+def report(request, assignment_id: int):
+    """进展报送 with optional evidence files."""
+    assignment = _get_rw_assignment_for_user(request, assignment_id)
+    return _assignment_form(
+        request,
+        assignment,
+        ReportForm,
+        title=f"报送进展 · {assignment.unit}",
+        action="report",
+        initial={"version": assignment.version, "percent": assignment.percent},
+        files=True,
+        call=lambda data: services.report_progress(
+            request.user,
+            assignment,
+            progress=data["progress"],
+            problems=data["problems"],
+            next_steps=data["next_steps"],
+            percent=data["percent"],
+            files=data["files"],
+            version=data["version"],
+        ),
+        success="进展已报送。",
+    )
+
+
+@login_required
+def complete(request, assignment_id: int):
+    """The lead unit's consolidated report, and its completion request (申请办结)."""
+    assignment = _get_rw_assignment_for_user(request, assignment_id)
+    if not assignment.is_lead:
+        raise PermissionDenied("仅牵头单位可以汇总和申请办结")
+    supporting = (
+        ProgressReport.objects.filter(assignment__task=assignment.task)
+        .exclude(assignment=assignment)
+        .select_related("assignment__unit", "author")
+        .prefetch_related("evidence")
+    )
+
+    @transaction.atomic
+    def consolidate_and_ask(data):
+        services.consolidate(
+            request.user,
+            assignment,
+            progress=data["progress"],
+            problems=data["problems"],
+            next_steps=data["next_steps"],
+            percent=data["percent"],
+            files=data["files"],
+            version=data["version"],
+        )
+        if data["request_completion"]:
+            services.request_completion(request.user, assignment, comment=data["comment"])
+
+    return _assignment_form(
+        request,
+        assignment,
+        CompletionForm,
+        title=f"汇总报送 / 申请办结 · {assignment.unit}",
+        action="complete",
+        initial={"version": assignment.version, "percent": 100},
+        extra={"supporting_reports": supporting, "blockers": services.completion_blockers(assignment)},
+        files=True,
+        call=consolidate_and_ask,
+        success=lambda data: f"汇总进展已报送{'并已申请办结' if data['request_completion'] else ''}。",
+    )
+
+
+@login_required
+def review(request, assignment_id: int):
+    """督查室 approves (销号) or returns (退回, reason required) a completion request."""
+    assignment = _get_assignment_for_user(request, assignment_id)
+    _require_supervisor(request)
+
+    def decide(data):
+        if data["decision"] == ReviewForm.APPROVE:
+            return services.approve(request.user, assignment, comment=data["comment"], version=data["version"])
+        return services.return_for_revision(request.user, assignment, reason=data["comment"], version=data["version"])
+
+    return _assignment_form(
+        request,
+        assignment,
+        ReviewForm,
+        title=f"审核办结申请 · {assignment.unit}",
+        action="review",
+        initial={"version": assignment.version},
+        extra={"latest_report": assignment.reports.order_by("-is_consolidated", "-created", "-id").first()},
+        call=decide,
+        success=lambda data: "已销号。" if data["decision"] == ReviewForm.APPROVE else "已退回。",
+    )
+
+
+@login_required
+def request_extension(request, assignment_id: int):
+    """延期申请 by the unit."""
+    assignment = _get_rw_assignment_for_user(request, assignment_id)
+    return _assignment_form(
+        request,
+        assignment,
+        ExtensionForm,
+        title=f"申请延期 · {assignment.unit}",
+        action="extension",
+        call=lambda data: services.request_extension(
+            request.user, assignment, requested_deadline=data["requested_deadline"], reason=data["reason"]
+        ),
+        success="延期申请已提交，等待督查室审批。",
+    )
+
+
+@login_required
+def decide_extension(request, extension_id: int):
+    """督查室 approves or refuses an extension request."""
+    visible = Assignment.objects.visible_to(request.user)
+    extension = get_object_or_404(
+        ExtensionRequest.objects.filter(assignment__in=visible).select_related("assignment__task", "assignment__unit"),
+        pk=extension_id,
+    )
+    _require_supervisor(request)
+    assignment = extension.assignment
+
+    def approved(data) -> bool:
+        return data["decision"] == DecideExtensionForm.APPROVE
+
+    return _assignment_form(
+        request,
+        assignment,
+        DecideExtensionForm,
+        title=f"审批延期申请 · {assignment.unit}",
+        action="decide",
+        extra={"extension": extension},
+        call=lambda data: services.decide_extension(
+            request.user, extension, approved=approved(data), comment=data["comment"]
+        ),
+        success=lambda data: "已同意延期。" if approved(data) else "已不同意延期。",
+    )
+
+
+@login_required
+def reassign(request, assignment_id: int):
+    """改派 to another unit (督查室)."""
+    assignment = _get_assignment_for_user(request, assignment_id)
+    _require_supervisor(request)
+    return _assignment_form(
+        request,
+        assignment,
+        ReassignForm,
+        title=f"改派 · {assignment.unit}",
+        action="reassign",
+        initial={"version": assignment.version},
+        call=lambda data: services.reassign(
+            request.user, assignment, unit=data["unit"], reason=data["reason"], version=data["version"]
+        ),
+        success=lambda data: f"已改派至{data['unit']}。",
+    )
+
+
+@login_required
+def change_deadline(request, assignment_id: int):
+    """调整时限 with a reason (督查室)."""
+    assignment = _get_assignment_for_user(request, assignment_id)
+    _require_supervisor(request)
+    return _assignment_form(
+        request,
+        assignment,
+        DeadlineForm,
+        title=f"调整时限 · {assignment.unit}",
+        action="deadline",
+        initial={"version": assignment.version, "deadline": assignment.deadline},
+        call=lambda data: services.change_deadline(
+            request.user, assignment, deadline=data["deadline"], reason=data["reason"], version=data["version"]
+        ),
+        success="完成时限已调整。",
+    )
