@@ -4,12 +4,10 @@ import datetime as dt
 import os
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 
-from testing.browser import CHROMIUM_ARGS
+from testing.browser import chromium, login_page
 from testing.personas import PASSWORD
-from testing.services import require_chromium
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls here are plain setup.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -17,27 +15,12 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 @pytest.fixture
 def browser():
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-        # ORM calls made while Playwright runs belong to its context's own connection: close it
-        # here, or PostgreSQL refuses to drop the test database at the end of the session.
-        connections.close_all()
+    with chromium() as browser:
+        yield browser
 
 
 def _login(browser, live_server, username):
-    page = browser.new_context(locale="zh-CN").new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=whoami]")
-    return page
+    return login_page(browser, live_server, username, PASSWORD)
 
 
 @pytest.mark.browser
