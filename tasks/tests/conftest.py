@@ -45,3 +45,12 @@ def lead_assignment(task, personas):
 @pytest.fixture
 def support_assignment(task, personas):
     return task.assignments.get(unit=personas.support_unit)
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium for the browser tests that open one page per persona."""
+    from testing.browser import chromium
+
+    with chromium() as browser:
+        yield browser

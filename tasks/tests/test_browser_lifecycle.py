@@ -6,21 +6,11 @@ import os
 import pytest
 from django.urls import reverse
 
-from testing.browser import chromium, login_page
+from testing.browser import login_page
 from testing.personas import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls here are plain setup.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-@pytest.fixture
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
-def _login(browser, live_server, username):
-    return login_page(browser, live_server, username, PASSWORD)
 
 
 @pytest.mark.browser
@@ -43,7 +33,7 @@ def test_lifecycle(browser, live_server, transactional_db, personas, tmp_path):
     attachment.write_text("佐证材料", encoding="utf-8")
 
     # 1. The supporting unit signs for it and reports with an attachment.
-    page = _login(browser, live_server, "support_clerk")
+    page = login_page(browser, live_server, "support_clerk", PASSWORD)
     page.goto(live_server.url + reverse("tasks:my_work"))
     page.click(f"[data-testid=acknowledge-{support.pk}]")
     page.wait_for_selector("text=已签收")
@@ -58,7 +48,7 @@ def test_lifecycle(browser, live_server, transactional_db, personas, tmp_path):
     page.screenshot(path=str(tmp_path / "2-reported.png"), full_page=True)
 
     # 2. The lead unit consolidates and asks for completion.
-    page = _login(browser, live_server, "lead_clerk")
+    page = login_page(browser, live_server, "lead_clerk", PASSWORD)
     page.goto(live_server.url + reverse("tasks:complete", args=[lead.pk]))
     assert page.get_by_text("已完成企业走访").count() >= 1  # the lead reads the supporting report
     page.fill("#id_progress", "汇总：项目已开工，工信局问题清单已办结。")
@@ -68,7 +58,7 @@ def test_lifecycle(browser, live_server, transactional_db, personas, tmp_path):
     page.screenshot(path=str(tmp_path / "3-requested.png"), full_page=True)
 
     # 3. The supervision office returns it with a reason.
-    supervisor = _login(browser, live_server, "supervisor")
+    supervisor = login_page(browser, live_server, "supervisor", PASSWORD)
     supervisor.goto(live_server.url + reverse("tasks:review", args=[lead.pk]))
     supervisor.check("input[name=decision][value=return]")
     supervisor.click("[data-testid=submit]")

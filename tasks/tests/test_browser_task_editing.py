@@ -7,21 +7,11 @@ import os
 import pytest
 from django.urls import reverse
 
-from testing.browser import chromium, login_page
+from testing.browser import login_page
 from testing.personas import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls here are plain setup.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-@pytest.fixture
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
-def _login(browser, live_server, username):
-    return login_page(browser, live_server, username, PASSWORD)
 
 
 @pytest.mark.browser
@@ -39,7 +29,7 @@ def test_supervisor_corrects_a_task(browser, live_server, transactional_db, pers
         support_units=[personas.support_unit],
     )
     detail = live_server.url + reverse("tasks:detail", args=[task.pk])
-    page = _login(browser, live_server, "supervisor")
+    page = login_page(browser, live_server, "supervisor", PASSWORD)
 
     # 1. Edit: a missing reason keeps what was typed; with one, the change is saved and recorded.
     page.goto(detail)
