@@ -44,7 +44,6 @@ from .models import (
 )
 
 NO_ITEMS_MESSAGE = "未识别到工作任务条目，文件未保存。请确认文件是分工方案、实施方案或工作要点等含有工作任务的文件。"
-OPEN_STATES = (ReviewState.PENDING, ReviewState.ACCEPTED)
 UNCHANGED: dt.date = object()  # type: ignore[assignment]  - update_item: leave the deadline as it is
 
 

@@ -75,16 +75,6 @@ def is_overdue(assignment, today: dt.date) -> bool:
     return today > due
 
 
-def finished_on_time(assignment) -> bool | None:
-    """Whether finished work was asked to be closed by the deadline in force (None while open)."""
-    if assignment.state != AssignmentState.DONE:
-        return None
-    if assignment.deadline is None:
-        return True
-    asked = _local_date(assignment.completion_requested_at or assignment.completed_at)
-    return asked is None or asked <= calendar.effective_deadline(assignment.deadline)
-
-
 def report_missing(assignment, cycle: str, today: dt.date) -> bool:
     """No report in the current period, for a task with a reporting cycle, once a report is due.
 

@@ -71,6 +71,3 @@ class SectionTracker:
 
     def path_above(self, rank: float) -> list[str]:
         return [h for r, h in self.stack if r < rank]
-
-    def reset(self) -> None:
-        self.stack = []

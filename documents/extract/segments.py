@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from documents.models import DocumentKind
 from documents.readers import Block
@@ -37,7 +37,6 @@ class Segment:
     start: int  # index of the first block
     end: int  # index after the last block
     title: str = ""
-    title_lines: list[int] = field(default_factory=list)
     doc_number: str = ""
     issuer: str = ""
     issued_date: dt.date | None = None
@@ -174,11 +173,9 @@ def _read_heading(blocks: list[Block], seg: Segment) -> None:
     ):
         # Not a title (e.g. a gazette's cover): look no further.
         lines = lines if len(lines) == 1 and blocks[lines[0]].starts_document else []
-    seg.title_lines = lines
     seg.is_meeting = bool(lines and _MEETING.match(_norm(blocks[lines[0]].text)))
     if seg.is_meeting:
         lines = lines[:1]
-    seg.title_lines = lines
     seg.title = "".join(blocks[j].text.strip() for j in lines)
     head = [blocks[j] for j in range(seg.start, min(seg.end, seg.start + 12)) if blocks[j].kind == "paragraph"]
     for block in head:
