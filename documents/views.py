@@ -97,33 +97,12 @@ def _units_prefetch():
     return Prefetch("units", queryset=DraftItemUnit.objects.select_related("unit", "group").order_by("position", "id"))
 
 
-def _current_units(units) -> dict[int, Unit]:
-    """Unit.current() for many retired units at once: {retired unit id: the unit carrying its work}.
-
-    The successor links are read in one query and the units they end at in another, instead
-    of one query per link per row.
-    """
-    retired = {u.pk for u in units if u.successor_id}
-    if not retired:
-        return {}
-    successor_of = dict(Unit.objects.filter(successor__isnull=False).order_by().values_list("pk", "successor_id"))
-    ends = {}
-    for pk in retired:
-        current, seen = pk, {pk}
-        while successor_of.get(current) and successor_of[current] not in seen:
-            current = successor_of[current]
-            seen.add(current)
-        ends[pk] = current
-    by_pk = Unit.objects.in_bulk(set(ends.values()))
-    return {pk: by_pk[end] for pk, end in ends.items()}
-
-
 def _with_blockers(items):
     """Prepare items (their units prefetched with _units_prefetch) for the item rows, in a fixed
     number of queries however many items: blockers, rows by role, retired units' successors."""
     rows = [row for item in items for row in item.units.all()]
     with_members = services.groups_with_members({row.group for row in rows if row.group_id is not None})
-    current = _current_units({row.unit for row in rows if row.unit_id is not None and not row.unit.active})
+    current = Unit.objects.current_of({row.unit for row in rows if row.unit_id is not None and not row.unit.active})
     for row in rows:
         row.current_unit = current.get(row.unit_id, row.unit)
     for item in items:

@@ -23,6 +23,30 @@ class UnitQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
+    def current_of(self, units) -> dict[int, "Unit"]:
+        """Unit.current() for many units at once: {unit id: the unit carrying its work today}.
+
+        Units without a successor map to themselves. The successor links are read in one query
+        and the units they end at in another, instead of one query per link per unit.
+        """
+        units = list(units)
+        result = {u.pk: u for u in units if not u.successor_id}
+        retired = {u.pk for u in units if u.successor_id}
+        if not retired:
+            return result
+        successor_of = dict(
+            self.model.objects.filter(successor__isnull=False).order_by().values_list("pk", "successor_id")
+        )
+        ends = {}
+        for pk in retired:
+            current, seen = pk, {pk}
+            while successor_of.get(current) and successor_of[current] not in seen:
+                current = successor_of[current]
+                seen.add(current)
+            ends[pk] = current
+        by_pk = self.model.objects.in_bulk(set(ends.values()))
+        return {**result, **{pk: by_pk[end] for pk, end in ends.items()}}
+
 
 class Unit(models.Model):
     name = models.CharField("全称", max_length=100, unique=True)

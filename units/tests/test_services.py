@@ -130,3 +130,14 @@ def test_merge_rolls_back_when_a_receiver_fails(personas):
 def test_merge_refuses_itself(personas):
     with pytest.raises(services.RegistryError):
         services.merge_units(personas.lead_unit, personas.lead_unit, actor=personas.supervisor)
+
+
+def test_current_of_agrees_with_current_for_many_units(db):
+    from units.models import Unit, UnitKind
+
+    new = Unit.objects.create(name="吕蒙街道X", kind=UnitKind.SUBDISTRICT)
+    middle = Unit.objects.create(name="吕蒙镇X", kind=UnitKind.TOWNSHIP, active=False, successor=new)
+    old = Unit.objects.create(name="吕蒙乡X", kind=UnitKind.TOWNSHIP, active=False, successor=middle)
+    plain = Unit.objects.create(name="区某局X")
+    mapping = Unit.objects.current_of([old, middle, new, plain])
+    assert {pk: unit.pk for pk, unit in mapping.items()} == {u.pk: u.current().pk for u in (old, middle, new, plain)}
