@@ -24,3 +24,13 @@ def pytest_make_parametrize_id(config, val, argname):
     if isinstance(val, bytes | bytearray):
         return f"{argname}{len(val)}b"
     return None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Holiday overrides written by one test must not leak into the next through the process cache."""
+    from workdays import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from . import calendar
-from .models import AssignmentState, ReportingCycle
+from workdays import calendar
+
+from .states import AssignmentState, ReportingCycle
 
 
 class Light(models.TextChoices):
@@ -146,8 +147,6 @@ def light_annotation(today: dt.date, queryset) -> models.Case:
       judged by is_overdue itself.
     tests/test_lights.py checks that both forms agree on every case.
     """
-    from .models import AssignmentState, ReportingCycle
-
     last_working_day = calendar.previous_working_day(today)
     soon_until = calendar.previous_working_day(yellow_boundary(today))
     active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)

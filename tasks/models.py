@@ -8,39 +8,17 @@ per changed field. 逾期 (overdue) and the traffic light are derived, never sto
 """
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from documents.models import DraftItem, SourceDocument
 from units.models import Unit
 
+from .lights import light_annotation
+from .states import OPEN_STATES, AssignmentRole, AssignmentState, ReportingCycle
 
-class ReportingCycle(models.TextChoices):
-    NONE = "none", "不定期"
-    WEEKLY = "weekly", "每周"
-    BIWEEKLY = "biweekly", "每半月"
-    MONTHLY = "monthly", "每月"
-    QUARTERLY = "quarterly", "每季度"
-    HALF_YEARLY = "half_yearly", "每半年"
-    YEARLY = "yearly", "每年"
-
-
-class AssignmentRole(models.TextChoices):
-    LEAD = "lead", "牵头"
-    SUPPORT = "support", "配合"
-
-
-class AssignmentState(models.TextChoices):
-    PENDING = "pending", "待签收"
-    IN_PROGRESS = "in_progress", "办理中"
-    COMPLETION_REQUESTED = "completion_requested", "申请办结"
-    DONE = "done", "已办结"
-
-
-OPEN_STATES = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS, AssignmentState.COMPLETION_REQUESTED)
+__all__ = ["OPEN_STATES", "AssignmentRole", "AssignmentState", "ReportingCycle"]
 
 
 def _unit_ids(user):
@@ -158,8 +136,6 @@ class AssignmentQuerySet(models.QuerySet):
 
     def with_light(self, today):
         """Annotate `light_code` (lights.Light values) for every row, judged in the database."""
-        from .lights import light_annotation
-
         return self.annotate(light_code=light_annotation(today, self))
 
 
@@ -397,40 +373,6 @@ class Indicator(models.Model):
         return f"{self.name} {self.year}"
 
 
-class HolidayKind(models.TextChoices):
-    HOLIDAY = "holiday", "放假"
-    WORKDAY = "workday", "补班"
-
-
-class HolidayOverride(models.Model):
-    """One day of the official schedule entered by hand; it wins over the chinesecalendar package.
-
-    Next year's schedule (国务院办公厅关于…部分节假日安排的通知, usually November) is entered
-    here the day it appears: each 放假 day that falls on a weekday and each 补班 weekend day.
-    """
-
-    date = models.DateField("日期", unique=True)
-    kind = models.CharField("类型", max_length=10, choices=HolidayKind.choices)
-    note = models.CharField("说明", max_length=100, blank=True, help_text="例如：国庆节、春节调休")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created = models.DateTimeField("录入时间", default=timezone.now)
-
-    class Meta:
-        verbose_name = "节假日调整"
-        verbose_name_plural = "节假日调整"
-        ordering = ("date",)
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.get_kind_display()} {self.note}".strip()
-
-
 class EventAction(models.TextChoices):
     CREATED = "created", "创建"
     ACKNOWLEDGED = "acknowledged", "签收"
@@ -503,12 +445,3 @@ class TaskChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value} → {self.new_value}"
-
-
-@receiver([post_save, post_delete], sender=HolidayOverride)
-def _holiday_changed(sender, **kwargs) -> None:
-    """A changed schedule takes effect at once in this process, and again after the commit."""
-    from . import calendar
-
-    calendar.clear_cache()
-    transaction.on_commit(calendar.clear_cache)

@@ -2,21 +2,11 @@ import datetime as dt
 
 import pytest
 
-from tasks import calendar
-
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Personas are created per test; PBKDF2 at full strength would dominate the run time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
-    """Overrides written by one test must not leak into the next through the process cache."""
-    calendar.clear_cache()
-    yield
-    calendar.clear_cache()
 
 
 @pytest.fixture

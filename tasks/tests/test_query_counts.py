@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tasks import calendar, services
+from tasks import services
 from tasks.models import ReportingCycle
 from units.models import Unit, UnitKind
+from workdays import calendar
 
 SMALL, LARGE = 3, 30
 TODAY = dt.date(2026, 6, 15)

@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .. import calendar
+from workdays import calendar
+
 from ..models import (
     Assignment,
     Task,

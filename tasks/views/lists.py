@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from .. import calendar
+from workdays import calendar
+
 from ..filters import AssignmentFilter
 from ..lights import assignment_light, is_overdue, task_light
 from ..models import (

@@ -16,6 +16,11 @@ import datetime as dt
 import time
 
 import chinese_calendar
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import HolidayKind, HolidayOverride
 
 CACHE_SECONDS = 300
 # How far add_working_days/next_working_day will look before giving up (a data error, not a calendar).
@@ -33,8 +38,6 @@ def _overrides() -> tuple[dict[dt.date, bool], set[int]]:
     """{date: is_working_day} from HolidayOverride, and the years that have any row."""
     now = time.monotonic()
     if _cache["overrides"] is None or now - float(_cache["loaded"]) > CACHE_SECONDS:
-        from .models import HolidayKind, HolidayOverride
-
         rows = dict(HolidayOverride.objects.values_list("date", "kind"))
         overrides = {day: kind == HolidayKind.WORKDAY for day, kind in rows.items()}
         _cache.update(loaded=now, overrides=overrides, years={day.year for day in overrides}, days={})
@@ -129,3 +132,10 @@ def effective_deadline(deadline: dt.date) -> dt.date:
     A deadline on a 调休 Saturday stays on that Saturday: it is a working day.
     """
     return next_working_day(deadline, include_today=True)
+
+
+@receiver([post_save, post_delete], sender=HolidayOverride)
+def _holiday_changed(sender, **kwargs) -> None:
+    """A changed schedule takes effect at once in this process, and again after the commit."""
+    clear_cache()
+    transaction.on_commit(clear_cache)

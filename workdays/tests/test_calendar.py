@@ -3,8 +3,8 @@ import datetime as dt
 import chinese_calendar
 import pytest
 
-from tasks import calendar
-from tasks.models import HolidayKind, HolidayOverride
+from workdays import calendar
+from workdays.models import HolidayKind, HolidayOverride
 
 D = dt.date
 
