@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .models import Membership, Unit, UnitEvent, UnitGroup, UnitKind, UnresolvedName
-from .resolver import Registry
+from .registry import registry_from_db
 
 SEARCH_MAX = 50
 
@@ -147,7 +147,7 @@ def unresolved(request):
         raise PermissionDenied("未识别名称队列由督查室处理")
     open_names = list(UnresolvedName.objects.filter(resolved_at__isnull=True).order_by("-occurrences", "text")[:200])
     if open_names:
-        registry = Registry.from_db()
+        registry = registry_from_db()
         for entry in open_names:
             entry.suggestions = registry.suggest(entry.text)
             entry.select_id = f"target-{entry.pk}"

@@ -60,11 +60,11 @@ class Command(BaseCommand):
 
     def run(self, n_tasks: int, repeat: int) -> None:
         from documents.pipeline import extract_file
-        from units.registry import load_registry
-        from units.resolver import Registry, resolve
+        from units.registry import load_registry, registry_from_db
+        from units.resolver import resolve
 
         load_registry()
-        registry = Registry.from_db()
+        registry = registry_from_db()
         self.stdout.write(f"benchmark on {connection.vendor}, {n_tasks} tasks, median of {repeat} runs")
 
         # Extraction over the five seed documents.

@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def login(page, live_server, username):
-    from tasks.management.commands.load_demo import DEMO_PASSWORD
+    from demo.accounts import DEMO_PASSWORD
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)

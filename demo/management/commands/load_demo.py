@@ -16,22 +16,10 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from units.models import Membership, MembershipRole, Unit
-from units.registry import load_registry
+from units.registry import load_registry, registry_from_db
 from units.resolver import Registry, resolve
 
-DEMO_PASSWORD = "duban2026"  # noqa: S105 - printed by `make run` and the README: demo only
-
-# (username, full name, role, unit as people write it or None)
-DEMO_ACCOUNTS = [
-    ("admin", "系统管理员", Role.ADMIN, None),
-    ("duchashi", "督查室 王主任", Role.SUPERVISOR, None),
-    ("lingdao", "李副区长", Role.LEADER, None),
-    ("fgw_lly", "发改委联络员 张敏", Role.STAFF, "区发改委"),
-    ("fgw_fzr", "发改委主任 陈刚", Role.HEAD, "区发改委"),
-    ("gxj_lly", "工信局联络员 刘洋", Role.STAFF, "区工信局"),
-    ("swj_lly", "商务局联络员 赵磊", Role.STAFF, "区商务局"),
-    ("jtj_lly", "教体局联络员 孙丽", Role.STAFF, "区教体局"),
-]
+from ...accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 SEED_DIR = settings.BASE_DIR / "fixtures" / "seeds"
 
@@ -55,7 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_documents: bool = False, **options):
         counts = load_registry()
         self.stdout.write(f"单位名录: {counts}")
-        registry = Registry.from_db()
+        registry = registry_from_db()
         self.ensure_accounts(registry)
         if not no_documents:
             self.load_documents(registry)
