@@ -4,7 +4,7 @@
     result.metadata   # title, doc_number, issuer, issued_date, kind, reporting_schedule
     result.text       # clean text; items' source_start/source_end are line numbers in it
     result.items      # ExtractedItem list (documents.extract.items)
-    result.to_json()  # the JSON `manage.py extract --json` prints (../shared/gold/score.py shape)
+    result.to_json()  # the JSON `manage.py extract --json` prints (the shape testing/gold/score.py.txt scores)
 
 Raises `documents.readers.ReaderError` (Chinese message) for files that cannot be read.
 The upload screen and `import_document` store the result as DraftItems.

@@ -47,7 +47,7 @@ def create_task(
     Units arrive already resolved (groups expanded by the caller). A retired unit is replaced
     by the unit that carries its work today (Unit.current()). A unit named twice keeps its
     first role, lead before support. With no lead unit, the first supporting unit leads
-    (GUIDE: the first listed is the lead unless the document says otherwise).
+    (the first listed unit leads unless the document says otherwise).
     """
     require_supervisor(actor)
     now = now or timezone.now()
