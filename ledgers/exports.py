@@ -111,3 +111,13 @@ def export(user, shares: QuerySet, target, *, filters=(), now=None, on_progress:
 
 def filename(now: dt.datetime | None = None, stem: str = LEDGER_TITLE) -> str:
     return f"{stem}_{timezone.localtime(now or timezone.now()):%Y%m%d_%H%M}.xlsx"
+
+
+MY_WORK = "my_work"
+
+
+def job_shares(user, kind: str, params: dict, today: dt.date) -> tuple[QuerySet, list[tuple[str, str]]]:
+    """The shares of an export request: the ledger page's filters, or 我的待办."""
+    if kind == MY_WORK:
+        return my_work_shares(user), [("范围", "我的待办")]
+    return filtered_shares(user, params, today)
