@@ -56,3 +56,12 @@ def open_xlsx(data):
 def table_rows(ws, first=4):
     """The rows below the header (row 3), as lists of values."""
     return [list(row) for row in ws.iter_rows(min_row=first, values_only=True)]
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium (testing.browser)."""
+    from testing.browser import chromium
+
+    with chromium() as browser:
+        yield browser
