@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from documents.models import SourceDocument
 from tasks.filters import AssignmentFilter
 from tasks.models import OPEN_STATES, Assignment, Task
 
@@ -79,27 +80,32 @@ def build(
     now: dt.datetime | None = None,
     title: str = "",
 ) -> rows.Ledger:
-    """The ledger of every task with a share in `shares`, as `user` may read it."""
+    """The ledger of every task with a share in `shares`, as `user` may read it.
+
+    Its rows are an iterator, built chunk by chunk while the file is written.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    tasks = list(selectors.ledger_tasks(shares.values("task_id")))
-    task_ids = [task.pk for task in tasks]
-    reports = selectors.reports_by_task(user, task_ids) if user is not None else selectors.all_reports_by_task(task_ids)
-    documents = {task.source_document_id for task in tasks}
+    ordered = selectors.source_ordered(Task.objects.filter(pk__in=shares.values("task_id")))
+    task_ids = list(ordered.values_list("pk", flat=True))
+    document_ids = set(ordered.values_list("source_document_id", flat=True).distinct().order_by())
     if not title:
-        only = tasks[0].source_document if len(documents) == 1 and tasks and tasks[0].source_document else None
+        only = SourceDocument.objects.filter(pk__in=document_ids).first() if len(document_ids) == 1 else None
         title = f"{only.title}——{LEDGER_TITLE}" if only else LEDGER_TITLE
-    subtitle = (
-        f"导出时间：{timezone.localtime(now):%Y-%m-%d %H:%M}　筛选：{rows.filter_summary(filters)}　共 {len(tasks)} 项"
-    )
-    return rows.build_ledger(
-        tasks,
-        reports,
-        today=today,
+    stamp = f"{timezone.localtime(now):%Y-%m-%d %H:%M}"
+    subtitle = f"导出时间：{stamp}　筛选：{rows.filter_summary(filters)}　共 {len(task_ids)} 项"
+    counts = selectors.supervision_counts(task_ids)
+    return rows.Ledger(
         title=title,
         subtitle=subtitle,
-        supervision_counts=selectors.supervision_counts(task_ids),
-        by_document=len(documents) > 1,
+        columns=rows.columns_for(counts),
+        rows=rows.iter_ledger_rows(
+            selectors.iter_tasks_with_reports(user, task_ids),
+            today=today,
+            supervision_counts=counts,
+            by_document=len(document_ids) > 1,
+        ),
+        total=len(task_ids),
     )
 
 

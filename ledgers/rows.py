@@ -12,7 +12,7 @@ own, in source order, each written once where its tasks begin.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -69,7 +69,9 @@ class Ledger:
     title: str
     subtitle: str
     columns: tuple[Column, ...]
-    rows: list[SectionRow | TaskRow] = field(default_factory=list)
+    # A list, or an iterator that yields the rows while the file is written (exports).
+    rows: Iterable[SectionRow | TaskRow] = field(default_factory=list)
+    total: int = 0  # task rows, known before they are built (the export job's progress bar)
 
     @property
     def task_rows(self) -> list[TaskRow]:
@@ -142,6 +144,41 @@ def task_cells(task, seq: int, reports: Sequence, today: dt.date, supervision_co
     return TaskRow(task_id=task.pk, cells=cells, light=light)
 
 
+def iter_ledger_rows(
+    tasks_with_reports: Iterable[tuple[object, Sequence]],
+    *,
+    today: dt.date,
+    supervision_counts: Mapping[int, int] | None = None,
+    by_document: bool = False,
+) -> Iterator[SectionRow | TaskRow]:
+    """Rows for tasks already in source order, one at a time (a large ledger never sits in
+    memory whole): a section row wherever a heading level changes, then one numbered row per
+    task (序号 counts 1, 2, 3… in the exported table).
+
+    With `by_document` (a ledger over several documents) each document's title heads its tasks
+    as the outermost section.
+    """
+    current: list[str] = []
+    for seq, (task, reports) in enumerate(tasks_with_reports, start=1):
+        levels = section_levels(task.section)
+        if by_document:
+            document = task.source_document
+            levels = [f"《{document.title}》" if document else "其他任务", *levels]
+        # Write the levels from the first one that differs.
+        common = 0
+        while common < min(len(levels), len(current)) and levels[common] == current[common]:
+            common += 1
+        for depth in range(common, len(levels)):
+            yield SectionRow(level=depth, title=levels[depth])
+        current = levels
+        count = supervision_counts.get(task.pk, 0) if supervision_counts is not None else None
+        yield task_cells(task, seq, reports, today, count)
+
+
+def columns_for(supervision_counts: Mapping[int, int] | None) -> tuple[Column, ...]:
+    return COLUMNS + ((SUPERVISION_COLUMN,) if supervision_counts is not None else ())
+
+
 def build_ledger(
     tasks: Sequence,
     reports_by_task: Mapping[int, Sequence],
@@ -152,30 +189,16 @@ def build_ledger(
     supervision_counts: Mapping[int, int] | None = None,
     by_document: bool = False,
 ) -> Ledger:
-    """Rows for `tasks`, already in source order: a section row wherever a heading level changes,
-    then one numbered row per task (序号 counts 1, 2, 3… in the exported table).
-
-    With `by_document` (a ledger over several documents) each document's title heads its tasks
-    as the outermost section.
-    """
-    columns = COLUMNS + ((SUPERVISION_COLUMN,) if supervision_counts is not None else ())
-    ledger = Ledger(title=title, subtitle=subtitle, columns=columns)
-    current: list[str] = []
-    for seq, task in enumerate(tasks, start=1):
-        levels = section_levels(task.section)
-        if by_document:
-            document = task.source_document
-            levels = [f"《{document.title}》" if document else "其他任务", *levels]
-        # Write the levels from the first one that differs; a document boundary resets them.
-        common = 0
-        while common < min(len(levels), len(current)) and levels[common] == current[common]:
-            common += 1
-        for depth in range(common, len(levels)):
-            ledger.rows.append(SectionRow(level=depth, title=levels[depth]))
-        current = levels
-        count = supervision_counts.get(task.pk, 0) if supervision_counts is not None else None
-        ledger.rows.append(task_cells(task, seq, reports_by_task.get(task.pk, ()), today, count))
-    return ledger
+    """The whole ledger as a list (see iter_ledger_rows for the rules)."""
+    rows = iter_ledger_rows(
+        ((task, reports_by_task.get(task.pk, ())) for task in tasks),
+        today=today,
+        supervision_counts=supervision_counts,
+        by_document=by_document,
+    )
+    return Ledger(
+        title=title, subtitle=subtitle, columns=columns_for(supervision_counts), rows=list(rows), total=len(tasks)
+    )
 
 
 def filter_summary(pairs: Iterable[tuple[str, str]]) -> str:

@@ -4,6 +4,7 @@ number of queries, through the permission querysets (a clerk exports only what t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
 from django.apps import apps
 from django.db.models import Count, F, Prefetch, QuerySet
@@ -18,7 +19,21 @@ def source_ordered(tasks: QuerySet) -> QuerySet:
     )
 
 
-def ledger_tasks(task_ids_queryset: QuerySet) -> QuerySet:
+CHUNK = 500
+
+
+def iter_tasks_with_reports(user, task_ids: list[int], chunk: int = CHUNK) -> Iterator[tuple[Task, list]]:
+    """(task, reports the person may read) in the order of `task_ids`, fetched `chunk` tasks at a
+    time: a fixed number of queries per chunk, and never the whole ledger in memory."""
+    for start in range(0, len(task_ids), chunk):
+        ids = task_ids[start : start + chunk]
+        tasks = {task.pk: task for task in ledger_tasks(ids)}
+        reports = reports_by_task(user, ids) if user is not None else all_reports_by_task(ids)
+        for pk in ids:
+            yield tasks[pk], reports.get(pk, [])
+
+
+def ledger_tasks(task_ids_queryset) -> QuerySet:
     assignments = Assignment.objects.select_related("unit").order_by("role", "unit__sort_order", "id")
     return source_ordered(
         Task.objects.filter(pk__in=task_ids_queryset)

@@ -13,13 +13,16 @@ as a string with Excel's quote prefix, so neither openpyxl nor Excel evaluates i
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from copy import copy
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -42,6 +45,9 @@ LIGHT_FILLS = {
     Light.RED: PatternFill("solid", fgColor="FFC7CE"),
     Light.GREY: PatternFill("solid", fgColor="D9D9D9"),
 }
+TITLE_ALIGNMENT = Alignment(horizontal="center", vertical="center")
+SUBTITLE_ALIGNMENT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 # Rows before the header: the title and the line with the export time and filters.
@@ -59,23 +65,45 @@ def text_safe(value):
 
 
 def make_cell(ws, value, *, font=BODY_FONT, fill=None, alignment=None, border=BORDER, number_format=None):
-    """A styled write-only cell; text that looks like a formula is stored as text."""
+    """A styled write-only cell; text that looks like a formula is stored as text.
+
+    Each combination of styles is registered with the workbook once and then copied: assigning
+    font, fill and alignment to every cell would hash the style objects for every cell, the
+    better part of the time of a large export.
+    """
     cell = WriteOnlyCell(ws, value=text_safe(value))
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
+    quoted = isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS)
+    if quoted:
         cell.data_type = "s"
-        cell.quotePrefix = True
-    cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if alignment is not None:
-        cell.alignment = alignment
-    if border is not None:
-        cell.border = border
-    if number_format:
-        cell.number_format = number_format
+    workbook = ws.parent
+    cache = workbook.__dict__.setdefault("_duban_styles", {})
+    key = (id(font), id(fill), id(alignment), id(border), number_format, quoted)
+    style = cache.get(key)
+    if style is None:
+        template = WriteOnlyCell(ws)
+        template.font = font
+        if fill is not None:
+            template.fill = fill
+        if alignment is not None:
+            template.alignment = alignment
+        if border is not None:
+            template.border = border
+        if number_format:
+            template.number_format = number_format
+        if quoted:
+            template.quotePrefix = True
+        # The key holds ids: keep the objects alive as long as the cache.
+        style = cache[key] = (template._style, (font, fill, alignment, border))
+    cell._style = copy(style[0])
     return cell
 
 
+@lru_cache(maxsize=8)
+def _section_alignment(level: int) -> Alignment:
+    return Alignment(horizontal="left", vertical="center", wrap_text=True, indent=level)
+
+
+@lru_cache(maxsize=64)
 def _alignment(column: Column) -> Alignment:
     return Alignment(horizontal=column.align, vertical="top" if column.wrap else "center", wrap_text=column.wrap)
 
@@ -92,6 +120,9 @@ class TableSheet:
     columns: Sequence[Column]
     hidden: frozenset[str] = frozenset()
     row_count: int = 0
+    # Merged ranges are set once at the end: openpyxl checks each new range against all the
+    # others, which grows with the square of the number of section rows.
+    merged: list[CellRange] = field(default_factory=list)
 
     @classmethod
     def start(cls, workbook: Workbook, sheet_title: str, *, title: str, subtitle: str, columns, hidden=()):
@@ -114,15 +145,15 @@ class TableSheet:
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
         ws.oddFooter.center.size = 9
-        sheet._merged_line(title, TITLE_FONT, Alignment(horizontal="center", vertical="center"), height=30)
-        sheet._merged_line(subtitle, SUBTITLE_FONT, Alignment(horizontal="left", vertical="center", wrap_text=True))
+        sheet._merged_line(title, TITLE_FONT, TITLE_ALIGNMENT, height=30)
+        sheet._merged_line(subtitle, SUBTITLE_FONT, SUBTITLE_ALIGNMENT)
         header = [
             make_cell(
                 ws,
                 c.header,
                 font=HEADER_FONT,
                 fill=HEADER_FILL,
-                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+                alignment=HEADER_ALIGNMENT,
             )
             for c in sheet.columns
         ]
@@ -140,19 +171,19 @@ class TableSheet:
         cells += [None] * (len(self.columns) - 1)
         self.ws.append(cells)
         self.row_count += 1
-        self.ws.merged_cells.add(f"A{self.row_count}:{self.last_column}{self.row_count}")
+        self.merged.append(CellRange(f"A{self.row_count}:{self.last_column}{self.row_count}"))
         if height:
             self.ws.row_dimensions[self.row_count].height = height
 
     def section(self, row: SectionRow) -> None:
         level = min(row.level, len(SECTION_FONTS) - 1)
         font, fill = SECTION_FONTS[level], SECTION_FILLS[level]
-        alignment = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=row.level)
+        alignment = _section_alignment(row.level)
         cells = [make_cell(self.ws, row.title, font=font, fill=fill, alignment=alignment)]
         cells += [make_cell(self.ws, None, fill=fill) for _ in self.columns[1:]]
         self.ws.append(cells)
         self.row_count += 1
-        self.ws.merged_cells.add(f"A{self.row_count}:{self.last_column}{self.row_count}")
+        self.merged.append(CellRange(f"A{self.row_count}:{self.last_column}{self.row_count}"))
 
     def row(
         self, values: dict, fills: dict[str, PatternFill] | None = None, formats: dict[str, str] | None = None
@@ -174,6 +205,7 @@ class TableSheet:
 
     def finish(self) -> None:
         """The filter covers the header and every row below it (sections included, as Excel does)."""
+        self.ws.merged_cells = MultiCellRange(self.merged)
         self.ws.auto_filter.ref = f"A{HEADER_ROW}:{self.last_column}{max(self.row_count, HEADER_ROW + 1)}"
 
 
@@ -181,7 +213,7 @@ def write_ledger(ledger: Ledger, target, *, on_progress: Progress | None = None,
     """Write the 台账 to `target` (a path or a binary file); returns the number of task rows."""
     workbook = Workbook(write_only=True)
     sheet = TableSheet.start(workbook, "台账", title=ledger.title, subtitle=ledger.subtitle, columns=ledger.columns)
-    total = len(ledger.task_rows)
+    total = ledger.total
     done = 0
     for row in ledger.rows:
         if isinstance(row, SectionRow):
@@ -194,5 +226,5 @@ def write_ledger(ledger: Ledger, target, *, on_progress: Progress | None = None,
     sheet.finish()
     workbook.save(target)
     if on_progress is not None:
-        on_progress(total, total)
-    return total
+        on_progress(done, done)
+    return done
