@@ -159,8 +159,16 @@ def read_workbook(data: bytes, name: str = "") -> dict:
     }
 
 
+def _cell_value(cell):
+    """A cell's value; a percentage Excel stored as a fraction (60% typed → 0.6) comes back as 60."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, int | float) and "%" in (getattr(cell, "number_format", "") or ""):
+        return round(value * 100, 6)
+    return value
+
+
 def _read_sheet(ws, title: str) -> list[dict]:
-    lines = ws.iter_rows(values_only=True)
+    lines = ([_cell_value(cell) for cell in row] for row in ws.iter_rows())
     header_at, columns = None, {}
     for index, line in enumerate(lines, start=1):
         names = [_text(value) for value in line]

@@ -248,6 +248,23 @@ def test_another_units_workbook_is_refused(unit_plan, personas, tmp_path):
         run(tmp_path, data, "support_clerk", "--apply")
 
 
+def test_a_percentage_typed_in_excel_reads_as_percent(unit_plan, personas, tmp_path):
+    """Typing 60% in Excel stores 0.6 formatted as a percentage."""
+    share = lead_shares(personas)[0]
+    wb = open_xlsx(workbook_bytes(personas.lead_unit))
+    ws = wb["牵头任务"]
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == share.pk)
+    ws.cell(row, COLUMNS["progress"]).value = "过半"
+    ws.cell(row, COLUMNS["percent"]).value = 0.6
+    ws.cell(row, COLUMNS["percent"]).number_format = "0%"
+    out = io.BytesIO()
+    wb.save(out)
+    result = run(tmp_path, out.getvalue(), "lead_clerk", "--apply")
+    assert result["errors"] == [] and result["applied"] is True
+    share.refresh_from_db()
+    assert share.percent == 60
+
+
 def test_percent_parsing():
     assert importer.parse_percent("60%") == 60 and importer.parse_percent("100") == 100
     assert importer.parse_percent("0") == 0 and importer.parse_percent("75.0") == 75
