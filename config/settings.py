@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "workdays",
     "documents",
     "tasks",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -1,61 +1,125 @@
-"""The ledger's filters: an allow-list, every value in the URL so a view can be bookmarked."""
+"""The ledger's filters: an allow-list, every value in the URL so a view can be bookmarked.
+
+The same filters select the rows behind every figure of the dashboard (dashboard/figures.py),
+so a number and the ledger it links to are one definition, not two that agree by luck. The
+conditions shared with the dashboard are the functions below the filter set.
+"""
+
+import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from documents.models import SourceDocument
-from units.models import Unit
+from units.models import Unit, UnitKind
 
-from .lights import Light
-from .models import Assignment, AssignmentRole, AssignmentState
+from .lights import (
+    SEVERITY,
+    Light,
+    effective_deadline_annotation,
+    finished_day_annotation,
+    on_time_condition,
+    report_missing_condition,
+    severity_annotation,
+)
+from .models import OPEN_STATES, Assignment, AssignmentRole, AssignmentState, ExtensionRequest, ExtensionState
 
 SELECT = {"class": "form-select form-select-sm"}
+TEXT = {"class": "form-control form-control-sm"}
+CHECK = {"class": "form-check-input"}
+# The value that selects "none" in the document and 分管领导 filters (tasks without one).
+NONE = "null"
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="搜索", method="filter_text", widget=forms.TextInput(attrs={"class": "form-control form-control-sm"})
-    )
+    q = django_filters.CharFilter(label="搜索", method="filter_text", widget=forms.TextInput(attrs=TEXT))
     document = django_filters.ModelChoiceFilter(
         label="文件",
         field_name="task__source_document",
         queryset=SourceDocument.objects.all(),
         widget=forms.Select(attrs=SELECT),
         empty_label="全部",
+        null_label="（无来源文件）",
+        null_value=NONE,
     )
     section = django_filters.CharFilter(
-        label="章节",
-        field_name="task__section",
-        lookup_expr="icontains",
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        label="章节", field_name="task__section", lookup_expr="icontains", widget=forms.TextInput(attrs=TEXT)
     )
+    # The dashboard's per-section figures link here: exactly that section, not every one containing it.
+    section_exact = django_filters.CharFilter(label="章节（精确）", field_name="task__section", lookup_expr="exact")
     unit = django_filters.ModelChoiceFilter(
         label="承办单位", queryset=Unit.objects.all(), widget=forms.Select(attrs=SELECT), empty_label="全部"
+    )
+    unit_kind = django_filters.ChoiceFilter(
+        label="单位类别",
+        field_name="unit__kind",
+        choices=UnitKind.choices,
+        widget=forms.Select(attrs=SELECT),
+        empty_label="全部",
     )
     role = django_filters.ChoiceFilter(
         label="角色", choices=AssignmentRole.choices, widget=forms.Select(attrs=SELECT), empty_label="全部"
     )
+    leader = django_filters.CharFilter(label="分管领导", method="filter_leader", widget=forms.TextInput(attrs=TEXT))
     state = django_filters.ChoiceFilter(
         label="状态", choices=AssignmentState.choices, widget=forms.Select(attrs=SELECT), empty_label="全部"
     )
     light = django_filters.ChoiceFilter(
         label="灯", choices=Light.choices, method="filter_light", widget=forms.Select(attrs=SELECT), empty_label="全部"
     )
+    waiting = django_filters.ChoiceFilter(
+        label="待审批",
+        choices=(("completion", "申请办结待审核"), ("extension", "延期申请待审批")),
+        method="filter_waiting",
+        widget=forms.Select(attrs=SELECT),
+        empty_label="全部",
+    )
     deadline = django_filters.DateFromToRangeFilter(
         label="时限范围",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date", **TEXT}),
     )
     overdue = django_filters.BooleanFilter(
-        label="仅看逾期",
-        method="filter_overdue",
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        label="仅看逾期", method="filter_overdue", widget=forms.CheckboxInput(attrs=CHECK)
     )
+    # Drill-through conditions of the dashboard (not in the filter form, but kept in the URL).
+    open = django_filters.BooleanFilter(label="未办结", method="filter_open")
+    no_report = django_filters.BooleanFilter(label="本期未报送", method="filter_no_report")
+    ontime = django_filters.ChoiceFilter(
+        label="办结时效", choices=(("yes", "按时办结"), ("no", "超时办结")), method="filter_ontime"
+    )
+    extension = django_filters.ChoiceFilter(
+        label="延期申请",
+        choices=(("any", "有延期申请"), *ExtensionState.choices),
+        method="filter_extension",
+    )
+    completed = django_filters.DateFromToRangeFilter(label="办结日期", method="filter_completed")
+    became_overdue = django_filters.DateFromToRangeFilter(label="转为逾期日期", method="filter_became_overdue")
+    task_state = django_filters.ChoiceFilter(
+        label="任务状态", field_name="task__state", choices=AssignmentState.choices
+    )
+    task_light = django_filters.ChoiceFilter(label="任务灯", choices=Light.choices, method="filter_task_light")
 
     class Meta:
         model = Assignment
-        fields = ("q", "document", "section", "unit", "role", "state", "light", "deadline", "overdue")
+        fields = (
+            "q",
+            "document",
+            "section",
+            "unit",
+            "unit_kind",
+            "role",
+            "leader",
+            "state",
+            "light",
+            "waiting",
+            "deadline",
+            "overdue",
+        )
+
+    # The filters a person sets in the form; the others come from dashboard links.
+    FORM_FIELDS = (*Meta.fields,)
 
     def __init__(self, *args, today=None, **kwargs):
         self.today = today or timezone.localdate()
@@ -72,6 +136,12 @@ class AssignmentFilter(django_filters.FilterSet):
             | Q(task__source_document__title__icontains=value)
         )
 
+    def filter_leader(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(task__responsible_leader="" if value == NONE else value)
+
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
@@ -81,3 +151,91 @@ class AssignmentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.with_light(self.today).filter(light_code=value)
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(state__in=OPEN_STATES) if value else queryset.exclude(state__in=OPEN_STATES)
+
+    def filter_no_report(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(report_missing_condition(self.today))
+
+    def filter_ontime(self, queryset, name, value):
+        if not value:
+            return queryset
+        queryset = with_outcomes(queryset)
+        done = Q(state=AssignmentState.DONE)
+        return queryset.filter(on_time_condition() if value == "yes" else done & ~on_time_condition())
+
+    def filter_extension(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(extension_condition(value))
+
+    def filter_waiting(self, queryset, name, value):
+        if value == "completion":
+            return queryset.filter(state=AssignmentState.COMPLETION_REQUESTED)
+        if value == "extension":
+            return queryset.filter(extension_condition(ExtensionState.PENDING))
+        return queryset
+
+    def filter_completed(self, queryset, name, value):
+        if not value:
+            return queryset
+        if value.start:
+            queryset = queryset.filter(completed_at__date__gte=value.start)
+        if value.stop:
+            queryset = queryset.filter(completed_at__date__lte=value.stop)
+        return queryset.filter(state=AssignmentState.DONE)
+
+    def filter_became_overdue(self, queryset, name, value):
+        if not value or not (value.start and value.stop):
+            return queryset
+        return with_outcomes(queryset).filter(became_overdue_condition(value.start, value.stop, self.today))
+
+    def filter_task_light(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(task__in=tasks_with_worst_light(self.today, value))
+
+
+def with_outcomes(queryset):
+    """Annotate `effective_deadline` and `finished_day` (once), for on_time_condition and
+    became_overdue_condition."""
+    if "finished_day" in queryset.query.annotations:
+        return queryset
+    return queryset.annotate(
+        effective_deadline=effective_deadline_annotation(queryset), finished_day=finished_day_annotation()
+    )
+
+
+def extension_condition(value: str) -> Q:
+    """Shares with an extension request: any, or in one state (pending, approved, refused)."""
+    requests = ExtensionRequest.objects.filter(assignment=OuterRef("pk"))
+    if value != "any":
+        requests = requests.filter(state=value)
+    return Q(Exists(requests))
+
+
+def became_overdue_condition(first: dt.date, last: dt.date, today: dt.date) -> Q:
+    """新增逾期 between `first` and `last` (inclusive): shares whose first overdue day (the day
+    after the effective deadline) falls in that range, up to today, and that were not
+    finished by their deadline (finished late, or not yet). Needs with_outcomes()."""
+    last = min(last, today)
+    return (
+        Q(deadline__isnull=False)
+        & Q(effective_deadline__gte=first - dt.timedelta(days=1), effective_deadline__lte=last - dt.timedelta(days=1))
+        & (Q(finished_day__isnull=True) | Q(finished_day__gt=F("effective_deadline")))
+    )
+
+
+def worst_light_per_task(today: dt.date):
+    """{task, worst}: each task's worst share light as a severity number (lights.task_light), grouped in SQL."""
+    return Assignment.objects.with_light(today).order_by().values("task").annotate(worst=Max(severity_annotation()))
+
+
+def tasks_with_worst_light(today: dt.date, light: str):
+    """Ids of tasks whose worst share light is `light`, as a subquery."""
+    return worst_light_per_task(today).filter(worst=SEVERITY[Light(light)]).values("task")
