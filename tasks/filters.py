@@ -84,8 +84,8 @@ class AssignmentFilter(django_filters.FilterSet):
         label="仅看逾期", method="filter_overdue", widget=forms.CheckboxInput(attrs=CHECK)
     )
     # Drill-through conditions of the dashboard (not in the filter form, but kept in the URL).
-    open = django_filters.BooleanFilter(label="未办结", method="filter_open")
-    no_report = django_filters.BooleanFilter(label="本期未报送", method="filter_no_report")
+    open = django_filters.BooleanFilter(label="未办结", method="filter_open", widget=forms.CheckboxInput)
+    no_report = django_filters.BooleanFilter(label="本期未报送", method="filter_no_report", widget=forms.CheckboxInput)
     ontime = django_filters.ChoiceFilter(
         label="办结时效", choices=(("yes", "按时办结"), ("no", "超时办结")), method="filter_ontime"
     )
@@ -153,9 +153,9 @@ class AssignmentFilter(django_filters.FilterSet):
         return queryset.with_light(self.today).filter(light_code=value)
 
     def filter_open(self, queryset, name, value):
-        if value is None:
+        if not value:
             return queryset
-        return queryset.filter(state__in=OPEN_STATES) if value else queryset.exclude(state__in=OPEN_STATES)
+        return queryset.filter(state__in=OPEN_STATES)
 
     def filter_no_report(self, queryset, name, value):
         if not value:
@@ -185,20 +185,26 @@ class AssignmentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         if value.start:
-            queryset = queryset.filter(completed_at__date__gte=value.start)
+            queryset = queryset.filter(completed_at__date__gte=_day(value.start))
         if value.stop:
-            queryset = queryset.filter(completed_at__date__lte=value.stop)
+            queryset = queryset.filter(completed_at__date__lte=_day(value.stop))
         return queryset.filter(state=AssignmentState.DONE)
 
     def filter_became_overdue(self, queryset, name, value):
         if not value or not (value.start and value.stop):
             return queryset
-        return with_outcomes(queryset).filter(became_overdue_condition(value.start, value.stop, self.today))
+        condition = became_overdue_condition(_day(value.start), _day(value.stop), self.today)
+        return with_outcomes(queryset).filter(condition)
 
     def filter_task_light(self, queryset, name, value):
         if not value:
             return queryset
         return queryset.filter(task__in=tasks_with_worst_light(self.today, value))
+
+
+def _day(value) -> dt.date:
+    """The date of a range bound (django-filter's date ranges give datetimes at 00:00 and 23:59)."""
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def with_outcomes(queryset):
