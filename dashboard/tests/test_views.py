@@ -74,7 +74,9 @@ class TestDashboard:
         assert [row["unit_id"] for row in data["units"]["lead"]] == [personas.lead_unit.pk]
         assert data["units"]["support"] == []
         # Asking for another unit changes nothing: the unit is not theirs to choose.
-        data = json.loads(as_user("lead_clerk").get(reverse("dashboard:data"), {"unit": personas.other_unit.pk}).content)
+        data = json.loads(
+            as_user("lead_clerk").get(reverse("dashboard:data"), {"unit": personas.other_unit.pk}).content
+        )
         assert data["filters"] == {"unit": str(personas.lead_unit.pk)}
 
     def test_filters_in_the_url(self, as_user, personas, task, other_task):
@@ -129,7 +131,9 @@ class TestWorkbench:
 
 
 class TestMyWork:
-    def test_a_returned_request_is_flagged_with_its_reason(self, as_user, personas, lead_assignment, support_assignment):
+    def test_a_returned_request_is_flagged_with_its_reason(
+        self, as_user, personas, lead_assignment, support_assignment
+    ):
         p = personas
         services.report_progress(p.support_clerk, support_assignment, progress="进展", percent=50)
         services.consolidate(p.lead_clerk, lead_assignment, progress="第一次汇总内容", percent=100)

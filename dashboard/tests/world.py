@@ -19,7 +19,7 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=TZ)
 
 
-def build_world(personas, *, seed: int, tasks: int = 24, prefix: str = "") -> list:
+def build_world(personas, *, seed: int, tasks: int = 24, prefix: str = "", today: dt.date = TODAY) -> list:
     """`tasks` tasks led by the persona units or generated units, with random progress between
     90 days ago and TODAY; returns the tasks."""
     rng = random.Random(seed)
@@ -34,11 +34,11 @@ def build_world(personas, *, seed: int, tasks: int = 24, prefix: str = "") -> li
     ]
     sections = ["一、重点工作", "二、民生实事", ""]
     leaders = ["张副区长", "王副区长", ""]
-    created = TODAY - dt.timedelta(days=90)
+    created = today - dt.timedelta(days=90)
     result = []
     for i in range(tasks):
         chosen = rng.sample(units, rng.randint(1, 4))
-        deadline = None if rng.random() < 0.15 else TODAY + dt.timedelta(days=rng.randint(-70, 60))
+        deadline = None if rng.random() < 0.15 else today + dt.timedelta(days=rng.randint(-70, 60))
         task = services.create_task(
             p.supervisor,
             text=f"{prefix}{seed}任务{i}：推进工作",
@@ -53,12 +53,12 @@ def build_world(personas, *, seed: int, tasks: int = 24, prefix: str = "") -> li
             support_units=chosen[1:],
             now=_at(created),
         )
-        _progress(rng, p, task, created)
+        _progress(rng, p, task, created, today)
         result.append(task)
     return result
 
 
-def _progress(rng, p, task, created: dt.date) -> None:
+def _progress(rng, p, task, created: dt.date, today: dt.date) -> None:
     """Random work on one task, in time order, through the services (supervisor acts for units)."""
     day = created + dt.timedelta(days=rng.randint(1, 20))
     shares = list(task.assignments.order_by("role", "id"))
@@ -68,7 +68,7 @@ def _progress(rng, p, task, created: dt.date) -> None:
             day += dt.timedelta(days=rng.randint(0, 6))
     lead = next(s for s in shares if s.is_lead)
     lead.refresh_from_db()
-    if rng.random() < 0.25 and lead.deadline and day < TODAY:
+    if rng.random() < 0.25 and lead.deadline and day < today:
         extension = services.request_extension(
             p.supervisor,
             lead,
@@ -79,17 +79,17 @@ def _progress(rng, p, task, created: dt.date) -> None:
         if rng.random() < 0.6:
             day += dt.timedelta(days=rng.randint(0, 5))
             services.decide_extension(
-                p.supervisor, extension, approved=rng.random() < 0.7, comment="理由充分", now=_at(min(day, TODAY))
+                p.supervisor, extension, approved=rng.random() < 0.7, comment="理由充分", now=_at(min(day, today))
             )
     if not services.completion_blockers(lead) and rng.random() < 0.6:
         day += dt.timedelta(days=rng.randint(0, 40))
-        if day >= TODAY:
+        if day >= today:
             return
         lead.refresh_from_db()
         services.consolidate(p.supervisor, lead, progress="汇总：已完成", percent=100, now=_at(day))
         services.request_completion(p.supervisor, lead, now=_at(day))
         day += dt.timedelta(days=rng.randint(0, 10))
-        if day >= TODAY:
+        if day >= today:
             return
         lead.refresh_from_db()
         roll = rng.random()
