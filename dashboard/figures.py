@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -25,15 +25,16 @@ from tasks.filters import (
     AssignmentFilter,
     became_overdue_condition,
     with_outcomes,
-    worst_light_per_task,
 )
 from tasks.lights import (
     LIGHT_OF_SEVERITY,
     Light,
+    light_annotation,
     on_time_condition,
     report_missing_condition,
+    severity_annotation,
 )
-from tasks.models import Assignment, AssignmentRole, AssignmentState, ExtensionRequest, Task
+from tasks.models import Assignment, AssignmentRole, AssignmentState, ExtensionRequest
 from workdays import calendar
 
 # The dashboard's own filters, by their ledger names (so a link passes them on unchanged).
@@ -51,6 +52,16 @@ class Scope:
     shares: object  # an Assignment queryset
     today: dt.date
     errors: list[str] = field(default_factory=list)
+    visible: object = None  # every share the person may read (a superset of `shares`)
+    light: object = None  # lights.light_annotation over `visible`, judged once and reused by every query
+
+    def with_light(self, queryset):
+        """`queryset` with its `light_code`, without asking the calendar and the database again."""
+        if "light_code" in queryset.query.annotations:
+            return queryset
+        if self.light is None:
+            self.light = light_annotation(self.today, self.visible if self.visible is not None else self.shares)
+        return queryset.annotate(light_code=self.light)
 
     def link(self, view: str = "tasks", **conditions) -> str:
         """The ledger showing exactly the rows a figure counts."""
@@ -85,8 +96,8 @@ def scope_for(user, params: Mapping[str, str], today: dt.date) -> Scope:
     if values and not filterset.is_valid():
         errors = [f"{filterset.form.fields[name].label}：{'；'.join(e)}" for name, e in filterset.errors.items()]
         kept = {key: value for key, value in values.items() if key == "unit"}
-        return Scope(params=kept, shares=_apply(kept, visible, today), today=today, errors=errors)
-    return Scope(params=values, shares=filterset.qs if values else visible, today=today)
+        return Scope(params=kept, shares=_apply(kept, visible, today), today=today, errors=errors, visible=visible)
+    return Scope(params=values, shares=filterset.qs if values else visible, today=today, visible=visible)
 
 
 def _apply(values, visible, today):
@@ -157,7 +168,7 @@ def unit_figures(scope: Scope) -> dict[str, list[dict]]:
     """Per unit, lead and supporting work apart: assigned, done, done on time, overdue, no
     report this period, with extension requests; one grouped query."""
     has_extension = Exists(ExtensionRequest.objects.filter(assignment=OuterRef("pk")))
-    queryset = with_outcomes(scope.shares.with_light(scope.today)).annotate(has_extension=has_extension)
+    queryset = with_outcomes(scope.with_light(scope.shares)).annotate(has_extension=has_extension)
     counts = {
         "assigned": Count("id"),
         "done": Count("id", filter=Q(state=AssignmentState.DONE)),
@@ -200,22 +211,21 @@ def unit_figures(scope: Scope) -> dict[str, list[dict]]:
 
 
 def task_figures(scope: Scope) -> dict:
-    """Tasks with at least one counted share, by state and by worst light; one grouped query."""
-    worst = worst_light_per_task(scope.today).filter(task=OuterRef("pk")).values("worst")
-    grouped = (
-        Task.objects.filter(pk__in=scope.shares.order_by().values("task"))
-        .annotate(worst=Subquery(worst))
+    """Tasks with at least one counted share, by state and by worst light (over all of the
+    task's shares, as lights.task_light): one query grouped by task."""
+    in_scope = scope.shares.order_by().values("task")
+    per_task = (
+        scope.with_light(Assignment.objects.filter(task__in=in_scope))
         .order_by()
-        .values("worst", "state")
-        .annotate(n=Count("id"))
+        .values("task", "task__state")
+        .annotate(worst=Max(severity_annotation()))
     )
     lights = {light: 0 for light in LIGHTS}
     total = done = 0
-    for group in grouped:
-        light = LIGHT_OF_SEVERITY.get(group["worst"], Light.GREEN)
-        lights[light] += group["n"]
-        total += group["n"]
-        done += group["n"] if group["state"] == AssignmentState.DONE else 0
+    for row in per_task:
+        lights[LIGHT_OF_SEVERITY.get(row["worst"], Light.GREEN)] += 1
+        total += 1
+        done += row["task__state"] == AssignmentState.DONE
     return {"total": total, "done": done, "lights": lights}
 
 
@@ -232,7 +242,7 @@ def group_figures(scope: Scope, name: str) -> list[dict]:
     """Per document, section or 分管领导: tasks, tasks done, shares, shares overdue; one grouped query."""
     key, label_key, param, none_value = GROUPINGS[name]
     grouped = (
-        scope.shares.with_light(scope.today)
+        scope.with_light(scope.shares)
         .order_by()
         .values(key, label_key)
         .annotate(
@@ -274,7 +284,7 @@ def overdue_list(scope: Scope) -> dict:
     """The overdue shares, longest overdue first, with working days overdue (workdays.calendar)."""
     rows = []
     overdue = (
-        scope.shares.with_light(scope.today)
+        scope.with_light(scope.shares)
         .filter(light_code=Light.RED)
         .select_related("task", "unit")
         .order_by("deadline", "task_id", "id")[:OVERDUE_LIST_LENGTH]
