@@ -24,6 +24,7 @@ from tasks.filters import (
     NONE,
     AssignmentFilter,
     became_overdue_condition,
+    completed_between,
     with_outcomes,
 )
 from tasks.lights import (
@@ -322,8 +323,7 @@ def trend(scope: Scope) -> list[dict]:
     counts = {}
     for i, start in enumerate(weeks):
         end = start + dt.timedelta(days=6)
-        completed = Q(state=AssignmentState.DONE, completed_at__date__gte=start, completed_at__date__lte=end)
-        counts[f"completed_{i}"] = Count("id", filter=completed)
+        counts[f"completed_{i}"] = Count("id", filter=completed_between(start, end))
         counts[f"overdue_{i}"] = Count("id", filter=became_overdue_condition(start, end, scope.today))
     totals = queryset.order_by().aggregate(**counts)
     rows = []

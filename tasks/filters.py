@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from documents.models import SourceDocument
 from units.models import Unit, UnitKind
+from workdays import calendar
 
 from .lights import (
     SEVERITY,
@@ -182,13 +183,9 @@ class AssignmentFilter(django_filters.FilterSet):
         return queryset
 
     def filter_completed(self, queryset, name, value):
-        if not value:
+        if not value or not (value.start or value.stop):
             return queryset
-        if value.start:
-            queryset = queryset.filter(completed_at__date__gte=_day(value.start))
-        if value.stop:
-            queryset = queryset.filter(completed_at__date__lte=_day(value.stop))
-        return queryset.filter(state=AssignmentState.DONE)
+        return queryset.filter(completed_between(value.start and _day(value.start), value.stop and _day(value.stop)))
 
     def filter_became_overdue(self, queryset, name, value):
         if not value or not (value.start and value.stop):
@@ -217,6 +214,20 @@ def with_outcomes(queryset):
     )
 
 
+def completed_between(first: dt.date | None, last: dt.date | None) -> Q:
+    """办结 between two local days (inclusive), as datetime bounds (no date cast per row)."""
+    condition = Q(state=AssignmentState.DONE)
+    if first:
+        condition &= Q(completed_at__gte=_midnight(first))
+    if last:
+        condition &= Q(completed_at__lt=_midnight(last + dt.timedelta(days=1)))
+    return condition
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def extension_condition(value: str) -> Q:
     """Shares with an extension request: any, or in one state (pending, approved, refused)."""
     requests = ExtensionRequest.objects.filter(assignment=OuterRef("pk"))
@@ -227,13 +238,20 @@ def extension_condition(value: str) -> Q:
 
 def became_overdue_condition(first: dt.date, last: dt.date, today: dt.date) -> Q:
     """新增逾期 between `first` and `last` (inclusive): shares whose first overdue day (the day
-    after the effective deadline) falls in that range, up to today, and that were not
-    finished by their deadline (finished late, or not yet). Needs with_outcomes()."""
+    after the effective deadline) falls in that range, up to today, and that were not finished
+    by their deadline (finished late, or not yet). Needs with_outcomes().
+
+    The effective deadline is monotone in the deadline, so its range is a plain deadline range:
+    effective_deadline(d) >= a  ⟺  d > previous_working_day(a), and
+    effective_deadline(d) <= b  ⟺  d <= the last working day on or before b.
+    """
     last = min(last, today)
-    return (
-        Q(deadline__isnull=False)
-        & Q(effective_deadline__gte=first - dt.timedelta(days=1), effective_deadline__lte=last - dt.timedelta(days=1))
-        & (Q(finished_day__isnull=True) | Q(finished_day__gt=F("effective_deadline")))
+    low, high = first - dt.timedelta(days=1), last - dt.timedelta(days=1)
+    if high < low:
+        return Q(pk__in=[])
+    on_or_before = high if calendar.is_working_day(high) else calendar.previous_working_day(high)
+    return Q(deadline__gt=calendar.previous_working_day(low), deadline__lte=on_or_before) & (
+        Q(finished_day__isnull=True) | Q(finished_day__gt=F("effective_deadline"))
     )
 
 
