@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "documents",
     "tasks",
     "ledgers",
+    "dashboard",
     "demo",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("tasks/", include("tasks.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 

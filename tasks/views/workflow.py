@@ -110,12 +110,22 @@ def complete(request, assignment_id: int):
         CompletionForm,
         title=f"汇总报送 / 申请办结 · {assignment.unit}",
         action="complete",
-        initial={"version": assignment.version, "percent": 100},
+        initial=_completion_initial(assignment),
         extra={"supporting_reports": supporting, "blockers": services.completion_blockers(assignment)},
         files=True,
         call=consolidate_and_ask,
         success=lambda data: f"汇总进展已报送{'并已申请办结' if data['request_completion'] else ''}。",
     )
+
+
+def _completion_initial(assignment) -> dict:
+    """The consolidated form starts from the lead's last report (a returned request is revised,
+    not retyped)."""
+    initial = {"version": assignment.version, "percent": 100}
+    last = assignment.reports.order_by("-is_consolidated", "-created", "-id").first()
+    if last is not None:
+        initial.update(progress=last.progress, problems=last.problems, next_steps=last.next_steps)
+    return initial
 
 
 @login_required
