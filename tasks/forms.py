@@ -178,3 +178,33 @@ class RemoveAssignmentForm(VersionedForm):
 class SetRoleForm(VersionedForm):
     role = forms.ChoiceField(choices=AssignmentRole.choices, widget=forms.HiddenInput)
     reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class PublishOverdueForm(forms.Form):
+    """Before publishing items whose deadline has passed: a new deadline for all of them, or as they are."""
+
+    NEW_DEADLINE, AS_IS = "new_deadline", "as_is"
+    overdue_choice = forms.ChoiceField(
+        label="已过期条目的处理",
+        choices=[(NEW_DEADLINE, "统一设定新的完成时限后发布"), (AS_IS, "按原时限发布（发布后即为逾期）")],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": "请选择已过期条目的处理方式"},
+    )
+    new_deadline = forms.DateField(
+        label="新的完成时限", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    reason = forms.CharField(
+        label="调整理由",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("overdue_choice") == self.NEW_DEADLINE:
+            if not data.get("new_deadline"):
+                self.add_error("new_deadline", "请填写新的完成时限")
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "请填写调整理由（记入每项任务的办理记录）")
+        return data
