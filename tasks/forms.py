@@ -208,3 +208,15 @@ class PublishOverdueForm(forms.Form):
             if not (data.get("reason") or "").strip():
                 self.add_error("reason", "请填写调整理由（记入每项任务的办理记录）")
         return data
+
+
+def on_behalf_form(form_class: type[forms.Form]) -> type[forms.Form]:
+    """The same workflow form with the reason 督查室 must give when acting for a unit (代为办理)."""
+    reason = forms.CharField(
+        label="代为办理理由",
+        max_length=500,
+        help_text="记入办理记录，注明由督查室代为办理。",
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": "请填写代为办理的理由"},
+    )
+    return type(f"OnBehalf{form_class.__name__}", (form_class,), {"on_behalf_reason": reason})

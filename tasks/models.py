@@ -416,6 +416,10 @@ class TaskEvent(models.Model):
     # rewrite history.
     unit_name = models.CharField("承办单位", max_length=100, blank=True)
     comment = models.TextField("说明", blank=True)
+    # 代为办理: the supervision office did the unit's own work (签收, 报送…) for it, deliberately
+    # and with a reason (tasks.on_behalf); the reason is in `on_behalf_reason`.
+    on_behalf = models.BooleanField("代为办理", default=False)
+    on_behalf_reason = models.TextField("代为办理理由", blank=True)
 
     class Meta:
         verbose_name = "办理记录"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("assignments/<int:assignment_id>/deadline/", views.change_deadline, name="change_deadline"),
     path("assignments/<int:assignment_id>/remove/", views.remove_assignment, name="remove_assignment"),
     path("assignments/<int:assignment_id>/role/", views.set_role, name="set_role"),
+    path("assignments/<int:assignment_id>/on-behalf/", views.on_behalf, name="on_behalf"),
     path("extensions/<int:extension_id>/decide/", views.decide_extension, name="decide_extension"),
     path("evidence/<int:evidence_id>/", views.evidence, name="evidence"),
 ]

@@ -82,12 +82,17 @@ def detail(request, task_id: int):
         .order_by("role", "unit__sort_order", "id")
     )
     editable = set(Assignment.objects.editable_by(user).filter(task=task).values_list("pk", flat=True))
+    own_units = set(user.memberships.values_list("unit_id", flat=True))
     for a in assignments:
         a.task = task
         a.light = assignment_light(a, today, cycle=task.reporting_cycle)
         a.light_badge = light_badge(a.light)
         a.overdue = is_overdue(a, today)
-        a.can_edit = a.pk in editable and a.is_open
+        # Each role sees its own actions: a unit's work is offered to that unit's people only;
+        # 督查室 gets 代为办理 (a separate page, with a reason) instead of the unit's buttons.
+        a.own = a.unit_id in own_units
+        a.can_edit = a.pk in editable and a.is_open and a.own
+        a.can_act_for = user.is_supervisor and a.is_open and not a.own
         a.can_report = a.can_edit and a.state in (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
         a.can_complete = a.can_report and a.is_lead
         a.can_review = user.is_supervisor and a.state == AssignmentState.COMPLETION_REQUESTED

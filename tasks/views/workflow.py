@@ -17,12 +17,15 @@ from ..forms import (
     ReassignForm,
     ReportForm,
     ReviewForm,
+    on_behalf_form,
 )
 from ..models import (
     Assignment,
+    AssignmentState,
     ExtensionRequest,
     ProgressReport,
 )
+from ..on_behalf import act_on_behalf, needs_on_behalf
 from .access import (
     _get_assignment_for_user,
     _get_rw_assignment_for_user,
@@ -59,15 +62,37 @@ def _run(form, call):
 
 
 def _assignment_form(
-    request, assignment, form_class, *, title, action, call, success, initial=None, extra=None, files=False
+    request,
+    assignment,
+    form_class,
+    *,
+    title,
+    action,
+    call,
+    success,
+    initial=None,
+    extra=None,
+    files=False,
+    unit_work=False,
 ):
     """One workflow form on one share: GET shows it; POST validates, calls the service with the
     cleaned data, and goes back to the task with the success message.
 
     A refusal becomes a form error (400) and keeps what the person typed. A stale version
     re-renders their input with the current version and what changed (409), so a second
-    submit is a decision, not an accident.
+    submit is a decision, not an accident. `unit_work`: the unit's own work; 督查室 doing it
+    for the unit gets the form with a required 代为办理理由 and the action is recorded as such.
     """
+    if unit_work and needs_on_behalf(request.user, assignment):
+        form_class = on_behalf_form(form_class)
+        unit_call = call
+
+        def call(data):
+            return act_on_behalf(
+                request.user, assignment, reason=data["on_behalf_reason"], perform=lambda: unit_call(data)
+            )
+
+        extra = {**(extra or {}), "on_behalf_unit": assignment.unit}
     page = {"title": title, "action": action, "extra": extra}
     if request.method != "POST":
         return _form_page(request, assignment, form_class(initial=initial), **page)
@@ -89,13 +114,24 @@ def _assignment_form(
 def acknowledge(request, assignment_id: int):
     """签收 in one click from 我的待办 or the task page."""
     assignment = _get_rw_assignment_for_user(request, assignment_id)
+    version = request.POST.get("version") or None
     try:
-        services.acknowledge(request.user, assignment, version=request.POST.get("version") or None)
+        if needs_on_behalf(request.user, assignment):
+            act_on_behalf(
+                request.user,
+                assignment,
+                reason=request.POST.get("on_behalf_reason", ""),
+                perform=lambda: services.acknowledge(request.user, assignment, version=version),
+            )
+        else:
+            services.acknowledge(request.user, assignment, version=version)
         messages.success(request, f"已签收：{assignment.task.display_title}")
     except services.Conflict:
         messages.warning(request, "该事项刚被他人办理过，请查看最新状态。")
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
+        if needs_on_behalf(request.user, assignment):
+            return redirect("tasks:on_behalf", assignment.pk)
     target = request.POST.get("next") or ""
     if target == "detail":
         return redirect("tasks:detail", assignment.task_id)
@@ -125,6 +161,7 @@ def report(request, assignment_id: int):
             version=data["version"],
         ),
         success="进展已报送。",
+        unit_work=True,
     )
 
 
@@ -167,6 +204,7 @@ def complete(request, assignment_id: int):
         files=True,
         call=consolidate_and_ask,
         success=lambda data: f"汇总进展已报送{'并已申请办结' if data['request_completion'] else ''}。",
+        unit_work=True,
     )
 
 
@@ -208,6 +246,7 @@ def request_extension(request, assignment_id: int):
             request.user, assignment, requested_deadline=data["requested_deadline"], reason=data["reason"]
         ),
         success="延期申请已提交，等待督查室审批。",
+        unit_work=True,
     )
 
 
@@ -275,3 +314,22 @@ def change_deadline(request, assignment_id: int):
         ),
         success="完成时限已调整。",
     )
+
+
+@login_required
+def on_behalf(request, assignment_id: int):
+    """代为办理 (督查室): what the unit could do on its share, each with a reason, recorded as done for it."""
+    assignment = _get_assignment_for_user(request, assignment_id)
+    _require_supervisor(request)
+    if not needs_on_behalf(request.user, assignment):
+        return redirect("tasks:detail", assignment.task_id)
+    can_report = assignment.state in (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
+    ctx = {
+        "assignment": assignment,
+        "task": assignment.task,
+        "can_acknowledge": assignment.state == AssignmentState.PENDING,
+        "can_report": can_report,
+        "can_complete": can_report and assignment.is_lead,
+        "can_extend": assignment.is_open and assignment.deadline is not None,
+    }
+    return render(request, "tasks/on_behalf.html", ctx)
