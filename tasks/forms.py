@@ -220,3 +220,22 @@ def on_behalf_form(form_class: type[forms.Form]) -> type[forms.Form]:
         error_messages={"required": "请填写代为办理的理由"},
     )
     return type(f"OnBehalf{form_class.__name__}", (form_class,), {"on_behalf_reason": reason})
+
+
+class InstructionForm(forms.Form):
+    text = forms.CharField(
+        label="批示内容",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-draft": "instruction"}),
+        error_messages={"required": "请填写批示内容"},
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="发言",
+        max_length=2000,
+        help_text="输入“@单位简称”提醒承办单位，例如 @区发改委。",
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-draft": "comment"}),
+        error_messages={"required": "请填写发言内容"},
+    )

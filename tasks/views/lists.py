@@ -9,7 +9,9 @@ from django_tables2 import RequestConfig
 
 from workdays import calendar
 
+from .. import discussion
 from ..filters import AssignmentFilter
+from ..forms import CommentForm, InstructionForm
 from ..lights import assignment_light, is_overdue, task_light
 from ..models import (
     OPEN_STATES,
@@ -110,8 +112,21 @@ def detail(request, task_id: int):
     extensions = ExtensionRequest.objects.filter(assignment__task=task).select_related(
         "assignment__unit", "requested_by", "decided_by"
     )
+    # 批示 and the discussion: for everyone who may read the task; mentions highlighted.
+    comments = list(task.comments.select_related("author", "author_unit").prefetch_related("mentioned_units"))
+    forms = discussion.mention_forms(a.unit for a in assignments) if comments else []
+    for c in comments:
+        c.segments = discussion.segments(c.text, forms)
+        c.mentions_mine = any(u.pk in own_units for u in c.mentioned_units.all())
     ctx = {
         "task": task,
+        "instructions": task.instructions.select_related("author"),
+        "comments": comments,
+        "can_instruct": discussion.can_instruct(user),
+        # 督查室, or a person whose unit shares the task (discussion.can_comment, without a query).
+        "can_comment": user.is_supervisor or any(a.own for a in assignments),
+        "instruction_form": InstructionForm(auto_id="instruction_%s"),
+        "comment_form": CommentForm(auto_id="comment_%s"),
         "light_badge": light_badge(task_light(task, today)),
         "assignments": assignments,
         "reports": reports,
