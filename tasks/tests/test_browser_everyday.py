@@ -120,7 +120,7 @@ def test_keyboard_reaches_the_first_task_in_three_presses_and_focus_shows(browse
     page = login_page(browser, live_server, "supervisor", PASSWORD)
     page.goto(live_server.url + reverse("tasks:ledger"))
     # Before: 36 presses through the menu and the twelve filter fields. Now the first Tab
-    # reaches 跳到任务列表; Enter lands on the list; then its sort headers, then the first task.
+    # reaches 跳到任务列表; Enter lands on the list's rows; the next Tab is the first task.
     presses, on_task = 0, False
     while presses < 40 and not on_task:
         page.keyboard.press("Tab")
@@ -130,7 +130,7 @@ def test_keyboard_reaches_the_first_task_in_three_presses_and_focus_shows(browse
             page.keyboard.press("Enter")
             presses += 1
         on_task = page.evaluate("document.activeElement.closest('#results tbody a') !== null")
-    assert on_task and presses <= 12, presses
+    assert on_task and presses == 3, presses
     assert page.evaluate("document.activeElement.getAttribute('href')").startswith("/tasks/")
 
     # The nav's focus ring stands out from the red bar (non-text contrast, 3:1), and its link
