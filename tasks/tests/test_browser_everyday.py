@@ -172,4 +172,10 @@ def test_the_review_highlight_by_keyboard(browser, live_server, transactional_db
     page.wait_for_selector(f"#item-{second.pk}.selected")
     assert page.locator(f"#L{second.source_start}.hl").count() == 1
     assert page.get_attribute(f"#item-{second.pk} [data-locate]", "aria-pressed") == "true"
+    # The deadline's original wording (2021年12月底前) stays inside its column, off the status badge.
+    overflowing = page.evaluate(
+        "Array.from(document.querySelectorAll('#items td.deadline-cell'))"
+        ".filter(td => td.scrollWidth > td.clientWidth + 1).length"
+    )
+    assert page.locator("#items td.deadline-cell").count() == 2 and overflowing == 0
     page.context.close()
