@@ -35,6 +35,10 @@ class SourceDocument(models.Model):
     kind = models.CharField("类别", max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
     file = models.FileField("原文件", upload_to="documents/%Y/%m/", blank=True)
     original_filename = models.CharField("原文件名", max_length=255, blank=True)
+    # SHA-256 of the uploaded bytes: a second upload of the same file is recognised and refused
+    # (services.find_duplicate); the unique constraint holds it when two uploads race. Empty for
+    # a document whose file is gone, and for copies imported before the check existed.
+    content_hash = models.CharField("文件指纹", max_length=64, blank=True)
     text = models.TextField("提取文本", blank=True)
     status = models.CharField("状态", max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.EXTRACTED)
     reporting_schedule = models.CharField("报送要求", max_length=200, blank=True)
@@ -53,6 +57,12 @@ class SourceDocument(models.Model):
         verbose_name = "来源文件"
         verbose_name_plural = "来源文件"
         ordering = ("-created", "-id")
+        constraints = [
+            # One document per file: the upload's duplicate check looks it up by this key.
+            models.UniqueConstraint(
+                fields=["content_hash"], condition=~models.Q(content_hash=""), name="unique_document_content_hash"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -5,12 +5,20 @@ The actions themselves live in `documents/actions/`: importing and review.
 
 from accounts.guards import StaleVersion
 
-from .actions.importing import NO_ITEMS_MESSAGE, ImportFailed, import_upload
+from .actions.importing import (
+    NO_ITEMS_MESSAGE,
+    AlreadyImported,
+    ImportFailed,
+    content_hash,
+    find_duplicate,
+    import_upload,
+)
 from .actions.review import (
     UNCHANGED,
     accept,
     accept_all_resolved,
     add_item_unit,
+    apply_alias,
     blockers,
     groups_with_members,
     mark_published,
@@ -28,12 +36,16 @@ from .actions.review import (
 __all__ = [
     "NO_ITEMS_MESSAGE",
     "UNCHANGED",
+    "AlreadyImported",
     "ImportFailed",
     "StaleVersion",
     "accept",
     "accept_all_resolved",
     "add_item_unit",
+    "apply_alias",
     "blockers",
+    "content_hash",
+    "find_duplicate",
     "groups_with_members",
     "import_upload",
     "mark_published",

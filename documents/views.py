@@ -156,18 +156,24 @@ def document_list(request):
 def upload(request):
     _require_supervisor(request)
     form = UploadForm()
+    duplicate = None
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 document = services.import_upload(form.cleaned_data["file"], request.user)
+            except services.AlreadyImported as exc:
+                # Nothing saved; the page links to the earlier import instead.
+                duplicate = exc.document
+                form.add_error("file", exc.message)
             except services.ImportFailed as exc:
                 form.add_error("file", exc.message)
             else:
                 items = document.items.count()
                 messages.success(request, f"已导入《{document.title}》，识别出 {items} 项工作任务，请逐项审核。")
                 return redirect("documents:review", pk=document.pk)
-    return render(request, "documents/upload.html", {"form": form}, status=400 if form.errors else 200)
+    ctx = {"form": form, "duplicate": duplicate}
+    return render(request, "documents/upload.html", ctx, status=400 if form.errors else 200)
 
 
 @login_required

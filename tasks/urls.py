@@ -12,6 +12,8 @@ urlpatterns = [
     path("publish/<int:document_id>/", views.publish, name="publish"),
     path("<int:task_id>/", views.detail, name="detail"),
     path("<int:task_id>/edit/", views.edit, name="edit"),
+    path("<int:task_id>/instructions/", views.instruct, name="instruct"),
+    path("<int:task_id>/comments/", views.comment, name="comment"),
     path("<int:task_id>/assignments/add/", views.add_assignment, name="add_assignment"),
     path("assignments/<int:assignment_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("assignments/<int:assignment_id>/report/", views.report, name="report"),
@@ -22,6 +24,7 @@ urlpatterns = [
     path("assignments/<int:assignment_id>/deadline/", views.change_deadline, name="change_deadline"),
     path("assignments/<int:assignment_id>/remove/", views.remove_assignment, name="remove_assignment"),
     path("assignments/<int:assignment_id>/role/", views.set_role, name="set_role"),
+    path("assignments/<int:assignment_id>/on-behalf/", views.on_behalf, name="on_behalf"),
     path("extensions/<int:extension_id>/decide/", views.decide_extension, name="decide_extension"),
     path("evidence/<int:evidence_id>/", views.evidence, name="evidence"),
 ]

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.guards import require_supervisor
 from units.models import Unit, UnitGroup, UnresolvedName
+from units.resolver import fold
 from units.services import RegistryError, add_alias, map_unresolved
 
 from ..models import (
@@ -237,6 +238,29 @@ def set_item_unit(
     item_unit.save(update_fields=["unit", "group", "method", "score"])
     touch(item, actor, timezone.now())
     return item_unit
+
+
+def apply_alias(written: str, *, unit: Unit | None = None, group: UnitGroup | None = None) -> int:
+    """A name now known (a new alias) is resolved in every draft item still in review.
+
+    Rule: each unresolved unit row whose written form folds to the same key (brackets of either
+    width and spaces ignored, units.resolver.fold) takes the unit or group, in every document,
+    on items not yet published or merged; those items' open forms become stale (version + 1).
+    Returns how many rows changed. Called by the units app's `alias_added` signal, inside the
+    transaction that saved the alias.
+    """
+    if (unit is None) == (group is None):
+        return 0
+    key = fold(written)
+    in_review = DraftItemUnit.objects.filter(unit__isnull=True, group__isnull=True).exclude(
+        item__state__in=(ReviewState.PUBLISHED, ReviewState.MERGED)
+    )
+    ids = [pk for pk, text in in_review.values_list("pk", "written") if fold(text) == key]
+    if not ids:
+        return 0
+    rows = DraftItemUnit.objects.filter(pk__in=ids)
+    DraftItem.objects.filter(pk__in=rows.values("item")).update(version=F("version") + 1)
+    return rows.update(unit=unit, group=group, method="alias", score=1.0)
 
 
 def _set_state(actor, item: DraftItem, state: str, version: int | None) -> DraftItem:

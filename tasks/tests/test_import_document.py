@@ -64,7 +64,10 @@ def test_an_alias_fixed_in_review_is_used_by_the_next_import(registry, personas,
     services.set_item_unit(personas.supervisor, unresolved, unit=personas.other_unit)
     assert UnitAlias.objects.filter(alias="区数字经济办", unit=personas.other_unit).exists()
 
-    second = run(seed)
+    # The next document (another 文号: the same file again would be refused as already imported).
+    later = tmp_path / "later.txt"
+    later.write_text(seed.read_text(encoding="utf-8").replace("〔2021〕20号", "〔2021〕35号"), encoding="utf-8")
+    second = run(later)
     again = DraftItemUnit.objects.get(item__document_id=second["document"], written="区数字经济办")
     assert again.unit == personas.other_unit
 
