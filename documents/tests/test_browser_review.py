@@ -37,7 +37,7 @@ def test_supervisor_uploads_reviews_and_publishes(live_server, transactional_db,
 
         page.goto(f"{live_server.url}/documents/upload/")
         page.set_input_files("input[type=file]", str(plan))
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_selector("[data-testid=review-items]")
         rows = page.locator("tr[data-testid=item-row]")
         assert rows.count() == 6
