@@ -41,7 +41,7 @@ def test_scripts_are_deferred_chart_js_only_on_stats_and_axe_nowhere(client, per
     client.force_login(personas.supervisor)
     for url in (reverse("tasks:ledger"), reverse("tasks:detail", args=[task.pk]), reverse("documents:list")):
         page = client.get(url).content.decode()
-        assert "bootstrap.bundle.min.js\" defer" in page and "htmx.min.js\" defer" in page, url
+        assert 'bootstrap.bundle.min.js" defer' in page and 'htmx.min.js" defer' in page, url
         assert "chart.umd" not in page and "axe" not in page, url
     assert "chart.umd" in client.get(reverse("tasks:stats")).content.decode()
 
