@@ -14,9 +14,9 @@ overdue, extensions); nothing here counts logins, clicks, words or how many repo
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,6 +54,7 @@ class Scope:
     today: dt.date
     errors: list[str] = field(default_factory=list)
     visible: object = None  # every share the person may read (a superset of `shares`)
+    ledger_url: str | None = None
     light: object = None  # lights.light_annotation over `visible`, judged once and reused by every query
 
     def with_light(self, queryset):
@@ -66,15 +67,13 @@ class Scope:
 
     def link(self, view: str = "tasks", **conditions) -> str:
         """The ledger showing exactly the rows a figure counts."""
-        query = QueryDict(mutable=True)
-        for key, value in self.params.items():
-            query[key] = value
+        if self.ledger_url is None:
+            self.ledger_url = reverse("tasks:ledger")  # once: a dashboard has hundreds of links
+        query = dict(self.params)
         if view == "shares":
             query["view"] = "shares"
-        for key, value in conditions.items():
-            query[key] = value
-        encoded = query.urlencode()
-        return f"{reverse('tasks:ledger')}?{encoded}" if encoded else reverse("tasks:ledger")
+        query.update({key: str(value) for key, value in conditions.items()})
+        return f"{self.ledger_url}?{urlencode(query)}" if query else self.ledger_url
 
     def figure(self, n: int, view: str = "tasks", **conditions) -> dict:
         return {"n": n, "url": self.link(view, **conditions)}
