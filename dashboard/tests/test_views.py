@@ -2,13 +2,17 @@
 
 import datetime as dt
 import json
+import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from documents.models import DocumentStatus, SourceDocument
 from tasks import services
 from units.models import UnresolvedName
+
+from .world import NOW, build_world
 
 PERSONAS = ["supervisor", "leader", "lead_clerk", "lead_head", "support_clerk", "other_clerk"]
 
@@ -162,3 +166,17 @@ def test_nav_names_the_dashboard_and_the_workbench(as_user):
     assert ">统计看板<" in body and ">工作台<" in body and "/tasks/stats/" not in body
     body = as_user("leader").get(reverse("tasks:ledger")).content.decode()
     assert ">统计看板<" in body and ">工作台<" not in body
+
+
+def test_workbench_counts_equal_the_ledger_rows_they_link_to(client, personas):
+    """The 工作台's overdue, due-this-week and waiting lists open the ledger on the same rows."""
+    with time_machine.travel(NOW, tick=False):
+        build_world(personas, seed=31, tasks=20)
+        client.force_login(personas.supervisor)
+        response = client.get(reverse("dashboard:workbench"))
+        counts, links = response.context["counts"], response.context["links"]
+        for name, url in links.items():
+            body = client.get(url).content.decode()
+            total = int(re.search(r'data-testid="ledger-total">(\d+)<', body).group(1))
+            assert total == counts[name], name
+    assert counts["overdue"] > 0 and counts["completions"] + counts["extensions"] > 0
