@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from documents.models import DocumentStatus, SourceDocument
+from documents.models import DocumentStatus, DraftItem, SourceDocument
 from tasks import services
 from units.models import UnresolvedName
 
@@ -117,8 +117,13 @@ class TestWorkbench:
         )
         UnresolvedName.objects.create(text="区航天局", occurrences=3)
         document = SourceDocument.objects.create(title="待审核的分工方案", status=DocumentStatus.EXTRACTED)
+        published = SourceDocument.objects.create(title="已发布但留有条目", status=DocumentStatus.PUBLISHED)
+        DraftItem.objects.create(document=published, text="区直有关单位负责的条目")
+        SourceDocument.objects.create(title="全部发布完毕", status=DocumentStatus.PUBLISHED)
         body = as_user("supervisor").get(reverse("dashboard:workbench")).content.decode()
-        assert 'data-testid="waiting-total">4<' in body
+        assert 'data-testid="waiting-total">5<' in body
+        assert reverse("documents:review", args=[published.pk]) in body and "1 条待审核" in body
+        assert "全部发布完毕" not in body
         assert reverse("tasks:review", args=[lead_assignment.pk]) in body
         assert reverse("tasks:decide_extension", args=[extension.pk]) in body
         assert reverse("units:unresolved") in body and "区航天局" in body
