@@ -185,3 +185,20 @@ def test_workbench_counts_equal_the_ledger_rows_they_link_to(client, personas):
             total = int(re.search(r'data-testid="ledger-total">(\d+)<', body).group(1))
             assert total == counts[name], name
     assert counts["overdue"] > 0 and counts["completions"] + counts["extensions"] > 0
+
+
+@pytest.mark.parametrize(
+    "who, url",
+    [
+        ("supervisor", "/dashboard/workbench/"),
+        ("supervisor", "/tasks/"),
+        ("supervisor", "/tasks/?view=shares"),
+        ("lead_clerk", "/tasks/my/"),
+        ("leader", "/dashboard/?leader=null"),
+    ],
+)
+def test_pages_hold_under_a_strict_csp(as_user, task, who, url):
+    """No inline script, style attribute or event handler on these pages (a CSP without unsafe-inline)."""
+    body = as_user(who).get(url).content.decode()
+    assert "<script>" not in body and " style=" not in body
+    assert not re.search(r"\son[a-z]+=", body)
