@@ -181,3 +181,21 @@ def test_monthly_report_download(client, plan, personas):
     assert open_xlsx(response).sheetnames == ["汇总", "逾期事项", "本月办结", "延期审批"]
     response = client.get(reverse("ledgers:report"), {"month": "2026-13"})
     assert response.status_code == 400 and "YYYY-MM" in response.content.decode()
+
+
+def test_an_unreachable_broker_fails_the_job_not_the_request(
+    client, plan, personas, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.LEDGER_ASYNC_ROWS = 0
+
+    def refuse(job_id):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(jobs.export_ledger_job, "delay", refuse)
+    client.force_login(personas.supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("ledgers:export"))
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    job = ExportJob.objects.get()
+    assert job.state == JobState.FAILED and "暂不可用" in response.content.decode()
