@@ -199,3 +199,17 @@ def test_an_unreachable_broker_fails_the_job_not_the_request(
     response = client.get(response["Location"])
     job = ExportJob.objects.get()
     assert job.state == JobState.FAILED and "暂不可用" in response.content.decode()
+
+
+def test_confirm_rechecks_who_may_import(client, plan, personas):
+    """Someone who left the unit after uploading cannot confirm: a message, nothing saved."""
+    client.force_login(personas.lead_clerk)
+    share = Assignment.objects.filter(unit=personas.lead_unit).order_by("task_id").first()
+    upload(client, edit(unit_workbook(personas.lead_unit), {share.pk: {"progress": "离线", "percent": 5}}))
+    record = ProgressImport.objects.get()
+    personas.lead_clerk.memberships.all().delete()
+    response = client.post(reverse("ledgers:confirm", args=[record.pk]), follow=True)
+    assert "不能导入" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+    record.refresh_from_db()
+    assert record.applied_at is None
