@@ -37,7 +37,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("text", "工作任务和要求", 46),
     Column("lead", "牵头单位", 14),
     Column("support", "责任单位（配合）", 18),
-    Column("deadline", "完成时限", 11, align="center"),
+    Column("deadline", "完成时限", 13, align="center"),
     Column("progress", "进展情况", 40),
     Column("percent", "完成比例", 8, wrap=False, align="center"),
     Column("state", "状态", 8, wrap=False, align="center"),
