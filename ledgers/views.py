@@ -133,18 +133,16 @@ def progress(request):
 def unit_workbook(request):
     """A unit's workbook: one's own unit, or any unit for those who read everything."""
     user = request.user
-    if user.reads_everything:
-        unit = (
-            get_object_or_404(Unit, pk=request.GET.get("unit") or 0) if request.GET.get("unit", "").isdigit() else None
-        )
-        if unit is None:
-            raise Http404("请选择单位")
+    units = Unit.objects.all() if user.reads_everything else Unit.objects.filter(pk__in=user.memberships.values("unit"))
+    wanted = request.GET.get("unit", "")
+    if wanted.isdigit():
+        unit = get_object_or_404(units, pk=wanted)
+    elif user.reads_everything:
+        return _page(request, refused="请先选择要下载填报表的单位。", status=400)
     else:
-        units = Unit.objects.filter(pk__in=user.memberships.values("unit"))
-        wanted = request.GET.get("unit", "")
-        unit = get_object_or_404(units, pk=wanted) if wanted.isdigit() else units.first()
+        unit = units.first()
         if unit is None:
-            raise Http404("您不属于任何承办单位")
+            return _page(request, refused="您不属于任何承办单位，没有需要填报的事项。", status=400)
     now = timezone.now()
     buffer = io.BytesIO()
     write_unit_workbook(unit, buffer, now=now)

@@ -171,6 +171,11 @@ def test_unit_workbook_permissions(client, plan, personas):
     client.force_login(personas.supervisor)
     response = client.get(reverse("ledgers:unit_workbook"), {"unit": personas.other_unit.pk})
     assert open_xlsx(response)["牵头任务"]["A1"].value.startswith("区教育体育局")
+    response = client.get(reverse("ledgers:unit_workbook"), {"unit": ""})
+    assert response.status_code == 400 and "请先选择" in response.content.decode()
+    client.force_login(personas.leader)
+    response = client.get(reverse("ledgers:unit_workbook"), {"unit": personas.lead_unit.pk})
+    assert response.status_code == 200
 
 
 def test_monthly_report_download(client, plan, personas):
