@@ -201,26 +201,19 @@ def rebuild_label_tables(blocks: list[Block]) -> list[Block]:
         ncols = len(labels)
         rows: list[list[str]] = [labels]
         pieces: list[str] | None = None
-
-        def close_row() -> None:
-            nonlocal pieces
-            if pieces:
-                rows.append(_row(pieces, kinds))
-            pieces = None
-
         j = after
         while j < len(blocks) and blocks[j].kind == "paragraph" and not blocks[j].starts_document:
             text = blocks[j].text.strip()
             repeat, repeat_end = _label_run(blocks, j)
             if repeat and [classify_label(x) for x in repeat] == kinds:
-                close_row()
+                pieces = _close_row(rows, pieces, kinds)
                 j = repeat_end
                 continue
             if _is_row_start(text):
-                close_row()
+                _close_row(rows, pieces, kinds)
                 pieces = [text]
             elif _SECTION.match(text) and (pieces is None or len(pieces) >= ncols - 1):
-                close_row()
+                pieces = _close_row(rows, pieces, kinds)
                 rows.append([text])
             elif pieces is not None and len(pieces) < ncols:
                 pieces.append(text)
@@ -229,10 +222,15 @@ def rebuild_label_tables(blocks: list[Block]) -> list[Block]:
             else:
                 break
             j += 1
-        close_row()
+        _close_row(rows, pieces, kinds)
         out.append(Block(kind="table", rows=rows, complete_rows=True))
         i = j
     return out
+
+
+def _close_row(rows: list[list[str]], pieces: list[str] | None, kinds: list[str | None]) -> None:
+    if pieces:
+        rows.append(_row(pieces, kinds))
 
 
 def _row(pieces: list[str], kinds: list[str | None]) -> list[str]:
