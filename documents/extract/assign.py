@@ -147,7 +147,7 @@ def resolve_units(text: str, registry) -> list[UnitRef]:
             )
         )
     for piece in res.leftover:
-        piece = _clean_role_text(piece)
+        piece = _without_long_note(_clean_role_text(piece))
         if not piece or re.fullmatch(r"[\W_等]+", piece):
             continue
         pos = flat.find(re.sub(r"\s", "", piece))
@@ -171,6 +171,16 @@ def _lead_marks(text: str) -> list[str]:
     for m in re.finditer(r"[*＊]\s*([^、，,；;\n*＊]+)", text):
         names.append(re.sub(r"\s", "", m.group(1)))
     return names
+
+
+_LONG_NOTE = re.compile(r"^(?P<name>.{2,30}?[局委办处院队所站中心])[（(](?P<note>[^（）()]{7,30})[）)]$")
+
+
+def _without_long_note(piece: str) -> str:
+    """ "市商务局（市粮食和物资储备局）" unknown to the registry: the name is the part before the
+    second name in brackets (a short bracket such as "（外事办）" stays part of the name)."""
+    m = _LONG_NOTE.match(piece)
+    return m.group("name") if m else piece
 
 
 def is_generic(ref: UnitRef) -> bool:

@@ -127,7 +127,7 @@ def _short_row(cells: list[str], layout: TableLayout) -> list[str]:
     while len(cells) > width and not cells[-1].strip():
         cells.pop()
     if len(cells) >= width:
-        return _fit_row(cells, width)
+        return cells[:width]  # cells after the last column are notes written under a cell
     while cells and not cells[-1].strip():
         cells.pop()
     if not cells:

@@ -59,8 +59,13 @@ def is_row_number(text: str) -> bool:
 _PLACEHOLDER = re.compile(r"^[/／\\—–\-－~～·.。、无]*$")
 
 
+SINK = "_sink"  # pieces that fit no column of the header (a note written under a cell)
+
+
 def _fit(kind: str | None, group: list[str]) -> float:
     """How well the pieces in `group` fill one column of `kind` (higher is better)."""
+    if kind == SINK:
+        return -1.0 * len(group)
     if len(group) == 1 and _PLACEHOLDER.match(_norm(group[0])):
         return 0.0  # "/" or "—" written for an empty cell fits any column
     if not group:
@@ -76,7 +81,8 @@ def _fit(kind: str | None, group: list[str]) -> float:
             return 2.0
         return -2.0 * len(group)
     if kind == TASK:
-        score = 2.0 if len(_norm(first)) >= 4 and not is_row_number(first) else -3.0
+        size = len(_norm(first))
+        score = -3.0 if is_row_number(first) else (2.0 if size >= 4 else 0.5)
         if is_unit_like(first) or is_person(first):
             score -= 3.0
         return score - 0.7 * extra

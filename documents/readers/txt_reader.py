@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .base import Block, ReaderError, clean_cell, clean_paragraph, strip_noise
-from .cells import align, alignment_score
+from .cells import SINK, align, alignment_score
 from .columns import LEAD, NUMBER, classify_header, classify_label
 from .webtext import has_pipes, strip_furniture, unpipe
 
@@ -235,14 +235,16 @@ def _close_row(rows: list[list[str]], pieces: list[str] | None, kinds: list[str 
 
 def _row(pieces: list[str], kinds: list[str | None]) -> list[str]:
     """A row's paragraphs under the header's columns (lines of one cell joined by line breaks)."""
+    with_sink = [*kinds, SINK]
     if len(pieces) == len(kinds):
-        identity = [[p] for p in pieces]
-        groups = align(pieces, kinds)
-        if alignment_score(groups, kinds) <= alignment_score(identity, kinds) + 6:
+        identity = [[p] for p in pieces] + [[]]
+        groups = align(pieces, with_sink)
+        if alignment_score(groups, with_sink) <= alignment_score(identity, with_sink) + 6:
             groups = identity
     else:
-        groups = align(pieces, kinds)
-    return ["\n".join(g) for g in groups]
+        groups = align(pieces, with_sink)
+    cells = ["\n".join(g) for g in groups]
+    return cells if cells[-1] else cells[:-1]  # a piece under no column stays, after the last
 
 
 def _table_goes_on(blocks: list[Block], start: int, lookahead: int = 3) -> bool:
