@@ -52,6 +52,10 @@ def _inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
     return x0 <= cx <= x1 and top <= cy <= bottom
 
 
+def _outside(boxes: list[tuple[float, float, float, float]]):
+    return lambda obj: not any(_inside(obj, box) for box in boxes)
+
+
 def _read(data: bytes) -> list[Block]:
     import pdfplumber
 
@@ -68,7 +72,7 @@ def _read(data: bytes) -> list[Block]:
                 rows = [r for r in rows if any(c.strip() for c in r)]
                 if rows:
                     placed.append((table.bbox[1], Block(kind="table", rows=rows)))
-            text_page = page.filter(lambda obj: not any(_inside(obj, b) for b in boxes)) if boxes else page
+            text_page = page.filter(_outside(boxes)) if boxes else page
             for line in text_page.extract_text_lines(layout=False, strip=True, return_chars=False):
                 text = clean_paragraph(line["text"]).strip()
                 if text and not _PAGE_NUMBER.match(text):

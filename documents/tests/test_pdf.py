@@ -95,7 +95,10 @@ def test_an_encrypted_pdf_is_refused(tmp_path):
 
     source = tmp_path / "secret.txt"
     source.write_text("加密文件\n", encoding="utf-8")
-    export = 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"x"}}'
+    export = (
+        'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+        '"DocumentOpenPassword":{"type":"string","value":"x"}}'
+    )
     profile = (tmp_path / "profile").as_uri()
     subprocess.run(
         [
