@@ -43,7 +43,6 @@ from .models import (
     SourceDocument,
 )
 
-NO_ITEMS_MESSAGE = "未识别到工作任务条目，文件未保存。请确认文件是分工方案、实施方案或工作要点等含有工作任务的文件。"
 UNCHANGED: dt.date = object()  # type: ignore[assignment]  - update_item: leave the deadline as it is
 
 
@@ -168,8 +167,9 @@ def import_upload(uploaded_file, actor, *, registry=None, filename: str | None =
     """Read, extract and save one uploaded document with its draft items, or save nothing.
 
     Rules: the file is read and its items extracted before anything is written; a file the
-    readers refuse, or one with no recognisable work items (未识别到工作任务条目), raises
-    ImportFailed and leaves no rows and no stored file. Unresolved unit names are kept on the
+    readers refuse raises ImportFailed and leaves no rows and no stored file. A readable file
+    with no recognisable work items is saved all the same (its run warns), for items to be
+    made by hand in review. Unresolved unit names are kept on the
     items (flagged for review) and recorded in the registry's 未识别名称 queue.
     """
     _require_supervisor(actor)
@@ -178,9 +178,9 @@ def import_upload(uploaded_file, actor, *, registry=None, filename: str | None =
     registry = _registry(registry)
     started = time.monotonic()
     result = _run_pipeline(uploaded_file, filename, registry, _max_bytes())
+    # No recognised items is no dead end: the document is saved with its text and opens in
+    # review, where a person makes items from passages (documents.actions.manual).
     items = list(_get(result, "items", []) or [])
-    if not items:
-        raise ImportFailed(NO_ITEMS_MESSAGE)
     duration_ms = _get(result, "duration_ms") or int((time.monotonic() - started) * 1000)
 
     stored_name = ""
@@ -256,6 +256,7 @@ def _create_items(document: SourceDocument, actor, result, items: Sequence, dura
             extra={**(_get(entry, "extra") or {}), "kind": _get(entry, "kind") or ""},
             source_start=_get(entry, "source_start"),
             source_end=_get(entry, "source_end"),
+            provenance=dict(_get(entry, "provenance") or {}),
         )
         for role, key in ((ItemRole.LEAD, "lead_units"), (ItemRole.SUPPORT, "support_units")):
             for unit_position, unit_entry in enumerate(_get(entry, key) or [], start=1):

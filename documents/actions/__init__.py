@@ -1,0 +1,1 @@
+"""Business actions on documents, one module per family (the lead is moving services.py here)."""
