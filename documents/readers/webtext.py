@@ -26,6 +26,14 @@ _FURNITURE_INLINE = re.compile(
     r"第\s*\d+\s*页\s*共\s*\d+\s*页|下载后可任意编辑|【?打印本页】?\s*【?关闭窗口】?|"
     r"(?:浏览次数|点击数|点击量|阅读数|浏览量|访问量)\s*[:：]\s*\d*|【\s*字体\s*[:：][^】]*】"
 )
+# navigation before the document: "首页 > 政务公开 > 通知公告", "当前位置：…", "您现在的位置：…"
+_BREADCRUMB = re.compile(r"^\s*(?:(?:您|你)?(?:当前|现在)?(?:所在|的)?(?:位置|所在位置)\s*[:：].*|首页\s*[>＞»›/].*)$")
+# page metadata glued to a line (often the title): "…通知发布日期：2024-09-20 来源：区政府办 点击数："
+_META_TAIL = re.compile(
+    r"\s*(?:发布(?:日期|时间)|信息来源|来源|作者|点击数|点击量|点击率|浏览次数|阅读数|访问量)\s*[:：](?:(?!。).){0,80}$"
+)
+_META_KEYS = re.compile(r"(?:发布(?:日期|时间)|信息来源|来源|作者|点击数|点击量|点击率|浏览次数|阅读数|访问量)\s*[:：]")
+
 _PIPE_ONLY = re.compile(r"^\s*\|[\s|]*$")
 _ONE_CELL = re.compile(r"^\s*\|?\s*([^|]*?)\s*\|\s*$")
 
@@ -33,9 +41,11 @@ _ONE_CELL = re.compile(r"^\s*\|?\s*([^|]*?)\s*\|\s*$")
 def strip_furniture(lines: list[str]) -> list[str]:
     out = []
     for line in lines:
-        if _FURNITURE_LINE.match(line):
+        if _FURNITURE_LINE.match(line) or _BREADCRUMB.match(line):
             continue
         cleaned = _FURNITURE_INLINE.sub("", line)
+        if _META_KEYS.search(cleaned) and "|" not in cleaned:
+            cleaned = _META_TAIL.sub("", cleaned)
         if cleaned != line and not cleaned.strip():
             continue
         out.append(cleaned)

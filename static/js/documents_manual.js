@@ -49,6 +49,8 @@
     var passage = joinLines(selection.toString());
     if (!passage) { return; }
     var a = lineOf(range.startContainer), b = lineOf(range.endContainer);
+    // a selection ending at the very start of a line (a triple click) ends on the line before
+    if (b && a && b > a && range.endOffset === 0) { b -= 1; }
     if (a && b && b < a) { var t = a; a = b; b = t; }
     open(passage, a, b);
   }
