@@ -18,6 +18,8 @@ class DocumentKind(models.TextChoices):
     EMERGENCY = "emergency", "应急预案"
     MEETING = "meeting", "会议纪要"
     ROSTER = "roster", "值班表"
+    INSTRUCTION = "instruction", "领导批示"
+    NOTICE = "notice", "通知"
     OTHER = "other", "其他"
 
 

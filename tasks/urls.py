@@ -1,12 +1,14 @@
 from django.urls import path
 
 from . import views
+from .views import creating
 
 app_name = "tasks"
 urlpatterns = [
     path("", views.ledger, name="ledger"),
     path("my/", views.my_work, name="my_work"),
     path("stats/", views.stats, name="stats"),
+    path("new/", creating.create, name="create"),
     path("publish/<int:document_id>/", views.publish, name="publish"),
     path("<int:task_id>/", views.detail, name="detail"),
     path("<int:task_id>/edit/", views.edit, name="edit"),
