@@ -95,3 +95,40 @@ def test_only_the_supervision_office_creates_tasks(client, personas):
             deadline=dt.date(2026, 12, 31),
         )
     assert not SourceDocument.objects.exists()
+
+
+@pytest.mark.browser
+def test_the_new_task_page_in_chromium(live_server, transactional_db, tmp_path):
+    import os
+
+    from testing.browser import chromium_page
+    from testing.personas import PASSWORD, Personas
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    personas = Personas()
+    with chromium_page() as page:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", "supervisor")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("[data-testid=whoami]")
+        page.goto(f"{live_server.url}/tasks/")
+        page.click("[data-testid=new-task]")
+        form = page.locator("[data-testid=hand-task-form]")
+        page.wait_for_selector("#unit-options option", state="attached")  # the registry's names load
+        form.locator("[name=source_kind]").select_option(DocumentKind.MEETING)
+        form.locator("[name=source_text]").fill("区政府第12次常务会议决定")
+        form.locator("[name=text]").fill("开展城区燃气管网安全隐患排查整治。")
+        form.locator("[name=lead_names]").fill("区发改委")
+        form.locator("[name=deadline]").fill("2026-12-31")
+        form.locator("[name=reporting_cycle]").select_option(ReportingCycle.QUARTERLY)
+        page.screenshot(path=str(tmp_path / "new-task.png"), full_page=True)
+        form.locator("[data-testid=submit]").click()
+        page.wait_for_url(f"{live_server.url}/tasks/*/")
+        assert "开展城区燃气管网安全隐患排查整治" in page.inner_text("main")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{live_server.url}/tasks/new/")
+        page.screenshot(path=str(tmp_path / "new-task-phone.png"), full_page=True)
+    task = Task.objects.get()
+    assert task.source_document.kind == DocumentKind.MEETING
+    assert [a.unit for a in task.assignments.all()] == [personas.lead_unit]
