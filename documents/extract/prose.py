@@ -220,11 +220,23 @@ _LEAD_BY = re.compile(r"由([^，。；,;：:由]{2,80}?)(?:共同|负责)?牵�
 _LEAD_AS = re.compile(r"([^，。；,;：:]{2,60}?)(?:作为|为|是)牵头(?:单位|部门)")
 _LEAD_IS = re.compile(r"牵头(?:单位|部门)(?:为|是)([^，。；,;：:]{2,60})")
 _JOIN = re.compile(r"(?:参加|配合|参与|协助|协同|组成)")
+_PEOPLE = re.compile(r"^[\d一二两三四五六七八九十]+名")
+# "由县应急局1名县级领导带队，2名专业人员参加": the unit leads; the people are not units.
+_LEAD_LED = re.compile(
+    r"由([^，。；,;：:由\d]{2,40}?)(?:[\d一二两三四五]+名)?(?:[县区市]级)?(?:领导|负责同志|同志)?带队"
+)
+# "县教体局负责，县财政局、县卫健委参与": responsibility said with 负责 … 参与/配合.
+_LEAD_RESPONSIBLE = re.compile(
+    r"(?:^|[，,；;。])\s*(?:由)?([^，,；;。由]{2,40}?)负责[，,]\s*([^；;。]{2,120}?)(?:等(?:单位|部门))?(?:参与|配合|协助)"
+)
 
 
 def find_sentence_roles(text: str) -> tuple[str, str] | None:
     """(lead text, support text) from "由X牵头，Y、Z等参加" / "X作为牵头单位", or None."""
-    m = _LEAD_BY.search(text) or _LEAD_AS.search(text) or _LEAD_IS.search(text)
+    r = _LEAD_RESPONSIBLE.search(text)
+    if r and not _LEAD_BY.search(text):
+        return r.group(1).strip(), r.group(2).strip()
+    m = _LEAD_BY.search(text) or _LEAD_LED.search(text) or _LEAD_AS.search(text) or _LEAD_IS.search(text)
     if not m:
         return None
     lead = m.group(1).strip()
@@ -238,6 +250,8 @@ def find_sentence_roles(text: str) -> tuple[str, str] | None:
             clause = clause[clause.rindex("由") + 1 :]
         clause = re.sub(r"等(?:单位|部门)?\s*$", "", clause.strip())
         support = clause.strip("，,、 ")
+        if _PEOPLE.match(support):
+            support = ""  # "2名专业人员参加": people, not units
     return lead, support
 
 
