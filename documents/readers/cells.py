@@ -69,7 +69,9 @@ def _fit(kind: str | None, group: list[str]) -> float:
     if len(group) == 1 and _PLACEHOLDER.match(_norm(group[0])):
         return 0.0  # "/" or "—" written for an empty cell fits any column
     if not group:
-        return -1.5 if kind in (NUMBER, TASK) else -0.5
+        if kind in (NUMBER, TASK):
+            return -1.5
+        return -1.0 if kind in (LEAD, UNITS) else -0.5  # a missing lead is rarer than missing support
     first = group[0]
     extra = len(group) - 1
     if kind == NUMBER:

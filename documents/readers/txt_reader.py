@@ -253,8 +253,8 @@ def _table_goes_on(blocks: list[Block], start: int, lookahead: int = 3) -> bool:
         if block.kind != "paragraph" or block.starts_document:
             return False
         text = block.text.strip()
-        if _is_row_start(text) or _SECTION.match(text):
-            return True
+        if _is_row_start(text) or _SECTION.match(text) or classify_label(text) == NUMBER:
+            return True  # a row, a section, or the header repeated
         if len(text) > 40:
             return False
     return False

@@ -102,3 +102,42 @@ def test_page_furniture_goes_even_glued_to_a_title():
         "打印本页 关闭窗口",
     ]
     assert strip_furniture(lines) == ["关于开展安全检查的通知", "一、总体要求"]
+
+
+WRAPPED = "\n".join(
+    [
+        "青山县2024年重点任务分工",
+        "序号",
+        "重点任务",
+        "牵头",
+        "部门",
+        "配合单位",
+        "完成时限",
+        "1",
+        "开展校园周边安全整治。",
+        "县教体局",
+        "县公安局",
+        "县市场监管局",
+        "2024年6月底前",
+        "序号",
+        "重点任务",
+        "牵头",
+        "部门",
+        "配合单位",
+        "完成时限",
+        "2",
+        "开展燃气安全隐患排查。",
+        "县应急局",
+        "2024年9月底前",
+    ]
+)
+
+
+def test_wrapped_labels_repeated_headers_multi_line_cells_and_missing_cells(county):
+    items = extract_file(WRAPPED.encode(), "a.txt", county).items
+    assert [i.number for i in items] == ["1", "2"]
+    assert [u.written for u in items[0].lead_units] == ["县教体局"]
+    assert [u.written for u in items[0].support_units] == ["县公安局", "县市场监管局"]
+    assert items[0].deadline_text == "2024年6月底前"
+    assert [u.written for u in items[1].lead_units] == ["县应急局"] and items[1].support_units == []
+    assert items[1].deadline_text == "2024年9月底前"
