@@ -59,6 +59,7 @@ def is_row_number(text: str) -> bool:
 _PLACEHOLDER = re.compile(r"^[/／\\—–\-－~～·.。、无]*$")
 
 
+MAX_PIECES = 60  # the alignment is cubic in the pieces of a row: cap what it is asked
 SINK = "_sink"  # pieces that fit no column of the header (a note written under a cell)
 
 
@@ -101,6 +102,10 @@ def align(pieces: list[str], kinds: list[str | None]) -> list[list[str]]:
     several lines). Pieces that fit no column go to the last group.
     """
     n, m = len(pieces), len(kinds)
+    if n > MAX_PIECES or m > MAX_PIECES:
+        # not a table row anyone writes: one piece per column, the rest in the last
+        groups = [[p] for p in pieces[: m - 1]] + [pieces[m - 1 :]]
+        return groups + [[] for _ in range(m - len(groups))]
     neg = float("-inf")
     best = [[neg] * (n + 1) for _ in range(m + 1)]
     back = [[0] * (n + 1) for _ in range(m + 1)]
