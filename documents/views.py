@@ -171,7 +171,12 @@ def upload(request):
                 form.add_error("file", exc.message)
             else:
                 items = document.items.count()
-                messages.success(request, f"已导入《{document.title}》，识别出 {items} 项工作任务，请逐项审核。")
+                if items:
+                    messages.success(request, f"已导入《{document.title}》，识别出 {items} 项工作任务，请逐项审核。")
+                else:
+                    messages.warning(
+                        request, "已保存全文，但没有自动识别出工作任务：请在原文中选中一段文字，设为条目。"
+                    )
                 return redirect("documents:review", pk=document.pk)
     ctx = {"form": form, "duplicate": duplicate}
     return render(request, "documents/upload.html", ctx, status=400 if form.errors else 200)
