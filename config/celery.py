@@ -7,6 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("duban")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Every worker writes a heartbeat /healthz reads (config/heartbeat.py).
+app.steps["worker"].add("config.heartbeat:WorkerHeartbeat")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["tasks"], related_name="jobs")
 

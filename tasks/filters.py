@@ -12,11 +12,16 @@ from .lights import Light
 from .models import Assignment, AssignmentRole, AssignmentState
 
 SELECT = {"class": "form-select form-select-sm"}
+MAX_SEARCH_LENGTH = 200
 
 
 class AssignmentFilter(django_filters.FilterSet):
+    # Bounded: a 60,000-character search made SQLite refuse the LIKE pattern (500).
     q = django_filters.CharFilter(
-        label="搜索", method="filter_text", widget=forms.TextInput(attrs={"class": "form-control form-control-sm"})
+        label="搜索",
+        method="filter_text",
+        max_length=MAX_SEARCH_LENGTH,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
     document = django_filters.ModelChoiceFilter(
         label="文件",
@@ -29,6 +34,7 @@ class AssignmentFilter(django_filters.FilterSet):
         label="章节",
         field_name="task__section",
         lookup_expr="icontains",
+        max_length=MAX_SEARCH_LENGTH,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
     unit = django_filters.ModelChoiceFilter(

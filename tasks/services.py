@@ -12,6 +12,7 @@ Once every lead assignment is approved the supporting assignments close with it.
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from units.models import Unit
 
+from . import evidence
 from .models import (
     Assignment,
     AssignmentRole,
@@ -310,6 +312,9 @@ def _write_report(
     percent = _check_percent(percent)
     if assignment.state not in (AssignmentState.PENDING, AssignmentState.IN_PROGRESS):
         raise TransitionError(f"事项{assignment.get_state_display()}，不能报送进展")
+    # Every file is checked before anything is written (tasks/evidence.py): one refused file
+    # refuses the whole report.
+    checked_files = [(upload, evidence.inspect(upload)) for upload in files or ()]
     from .lights import period_label
 
     changes: list[Change] = []
@@ -329,11 +334,13 @@ def _write_report(
         author=actor,
         created=now,
     )
-    for upload in files or ():
+    for upload, kind in checked_files:
+        original_name = PurePath(getattr(upload, "name", "") or "").name[:255]
+        upload.name = evidence.storage_name(kind)
         Evidence.objects.create(
             report=report,
             file=upload,
-            original_name=getattr(upload, "name", "")[:255],
+            original_name=original_name,
             size=getattr(upload, "size", 0) or 0,
             uploaded_by=actor,
             created=now,

@@ -3,13 +3,14 @@ extensions, reassignment, deadlines. Every change is a POST through `tasks.servi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import services
 from ..forms import (
+    MAX_VERSION,
     CompletionForm,
     DeadlineForm,
     DecideExtensionForm,
@@ -28,6 +29,14 @@ from .access import (
     _get_rw_assignment_for_user,
     _require_supervisor,
 )
+
+
+def _required_version(request) -> int:
+    """The version a one-click form carried; without a valid one the request is refused (400)."""
+    value = request.POST.get("version", "").strip()
+    if not value.isdigit() or len(value) > 10 or not 0 < int(value) <= MAX_VERSION:
+        raise BadRequest("缺少有效的版本号，请刷新页面后重试。")
+    return int(value)
 
 
 def _form_page(request, assignment, form, *, title, action, conflict=None, extra=None, status=200):
@@ -90,7 +99,7 @@ def acknowledge(request, assignment_id: int):
     """签收 in one click from 我的待办 or the task page."""
     assignment = _get_rw_assignment_for_user(request, assignment_id)
     try:
-        services.acknowledge(request.user, assignment, version=request.POST.get("version") or None)
+        services.acknowledge(request.user, assignment, version=_required_version(request))
         messages.success(request, f"已签收：{assignment.task.display_title}")
     except services.Conflict:
         messages.warning(request, "该事项刚被他人办理过，请查看最新状态。")
