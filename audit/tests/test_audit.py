@@ -7,6 +7,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import SecurityEvent, SecurityEventKind
 from tasks import services
@@ -66,7 +67,7 @@ def test_the_audit_page_lists_and_filters_security_events(client, personas, task
     assert f"/tasks/{task.pk}/" in by_user and "10.4.4.4" not in by_user
     by_unit = client.get(reverse("audit:index"), {"unit": personas.other_unit.pk}).content.decode()
     assert f"/tasks/{task.pk}/" in by_unit
-    tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    tomorrow = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
     future = client.get(reverse("audit:index"), {"since": tomorrow}).content.decode()
     assert "没有符合条件的记录" in future
     bad = client.get(reverse("audit:index"), {"since": "2026-13-45", "task": "99999999999999999999"})
