@@ -48,9 +48,7 @@ def test_main_pages_raise_no_csp_violation(live_server, transactional_db):
 
     p = Personas()
     load_registry()
-    document = document_services.import_upload(
-        SimpleUploadedFile(SEED.name, SEED.read_bytes()), p.supervisor
-    )
+    document = document_services.import_upload(SimpleUploadedFile(SEED.name, SEED.read_bytes()), p.supervisor)
     task = services.create_task(
         p.supervisor, text="推进项目建设", lead_units=[p.lead_unit], support_units=[p.support_unit],
         deadline=dt.date(2026, 12, 31), source_document=document,
