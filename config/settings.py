@@ -319,7 +319,15 @@ LOGGING = {
 if TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The broker's Redis database: keys are prefixed, and nothing may call cache.clear()
+    # (FLUSHDB would empty the task queue too).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "duban",
+        }
+    }
 else:
     CACHES = {
         "default": {

@@ -68,7 +68,9 @@ def test_healthz_answers_within_100_ms_even_with_an_unreachable_broker(client):
 def test_a_real_worker_writes_the_heartbeat_to_redis(settings):
     """A worker process started against real Redis beats into the Redis cache that /healthz reads."""
     url = require_redis()
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "duban"}
+    }
     cache = caches.create_connection("default")
     cache.delete(HEARTBEAT_KEY)
     queue = f"duban-hb-{uuid.uuid4().hex[:8]}"
