@@ -49,7 +49,8 @@ def _history(data: dict):
         events = events.filter(actor=data["user"])
     if data.get("unit"):
         unit = data["unit"]
-        events = events.filter(Q(assignment__unit=unit) | Q(unit_name__in=[unit.name, unit.short_name]))
+        names = [name for name in (unit.name, unit.short_name) if name]
+        events = events.filter(Q(assignment__unit=unit) | Q(unit_name__in=names))
     if data.get("task"):
         events = events.filter(task_id=data["task"])
     if data.get("since"):

@@ -312,3 +312,11 @@ def test_the_original_file_downloads_only_through_a_checked_view(client, persona
     assert b"".join(response.streaming_content) == document.file.open("rb").read()
     detail = client.get(reverse("documents:detail", args=[document.pk])).content.decode()
     assert url in detail and "/media/" not in detail
+
+
+def test_the_ledger_filter_never_lists_a_draft_title_to_units(client, personas, document):
+    login(client, personas.lead_clerk)
+    html = client.get(reverse("tasks:ledger")).content.decode()
+    assert "昌江区某工作分工方案" not in html
+    login(client, personas.supervisor)
+    assert "昌江区某工作分工方案" in client.get(reverse("tasks:ledger")).content.decode()

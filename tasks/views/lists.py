@@ -63,7 +63,10 @@ def ledger(request):
     today = timezone.localdate()
     visible = _base_assignments().filter(pk__in=Assignment.objects.visible_to(request.user).values("pk"))
     filterset = AssignmentFilter(
-        request.GET or None, queryset=visible.order_by("task__source_document", "task_id", "role"), today=today
+        request.GET or None,
+        queryset=visible.order_by("task__source_document", "task_id", "role"),
+        today=today,
+        request=request,
     )
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
     table = AssignmentTable(queryset, today=today)
