@@ -109,3 +109,12 @@ def test_a_password_change_is_logged(client, personas):
     assert response.status_code == 302
     event = SecurityEvent.objects.get(kind=SecurityEventKind.PASSWORD_CHANGED)
     assert event.user == personas.lead_clerk
+
+
+def test_an_administrator_setting_a_password_is_logged(client, personas, admin_user):
+    client.force_login(admin_user)
+    url = f"/admin/accounts/user/{personas.lead_clerk.pk}/password/"
+    response = client.post(url, {"password1": "Another-long-pass-2026", "password2": "Another-long-pass-2026"})
+    assert response.status_code == 302
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.PASSWORD_CHANGED)
+    assert event.user == personas.lead_clerk and "admin" in event.detail
