@@ -50,6 +50,25 @@ class LabelledDateRangeWidget(django_filters.widgets.DateRangeWidget):
 MAX_SEARCH_LENGTH = 200
 
 
+class Asker:
+    """Who a filter set serves when there is no request (exports, jobs, commands): its choices
+    (the documents one may pick) are limited to what that person may read, as on the page.
+    `Asker(None)` is the operator's command line, which reads everything."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+
+
+def _readable_documents(request):
+    """The documents the person asking may pick: none without a request, everything for the
+    command line, else those they may read (a clerk never sees a draft's title)."""
+    if request is None:
+        return SourceDocument.objects.none()
+    if isinstance(request, Asker) and request.user is None:
+        return SourceDocument.objects.all()
+    return SourceDocument.objects.visible_to(request.user)
+
+
 class AssignmentFilter(django_filters.FilterSet):
     # Bounded: a 60,000-character search made SQLite refuse the LIKE pattern (500).
     q = django_filters.CharFilter(
@@ -59,9 +78,7 @@ class AssignmentFilter(django_filters.FilterSet):
         label="文件",
         field_name="task__source_document",
         # Only documents the person may read: a clerk never sees a draft's title (issue 14).
-        queryset=lambda request: (
-            SourceDocument.objects.visible_to(request.user) if request else SourceDocument.objects.none()
-        ),
+        queryset=_readable_documents,
         widget=forms.Select(attrs=SELECT),
         empty_label="全部",
         null_label="（无来源文件）",

@@ -93,6 +93,10 @@ def ledger(request):
         "warnings": _calendar_warnings(request, today),
         "view": view,
         "views": _view_links(request, view),
+        # Query strings for the sort and page links, built here: in a template `request.GET.items`
+        # would read a parameter named "items" (?items=-1 answered 500).
+        "query_without_page": _query_without(request, "page"),
+        "query_without_sort": _query_without(request, "page", "sort"),
     }
     if view == "shares":
         table = AssignmentTable(shares, today=today)
@@ -105,6 +109,14 @@ def ledger(request):
         grouped = request.GET.get("sort") not in TASK_SORTS
         ctx.update(page=page, rows=rows, total=page.paginator.count, grouped=grouped, sort=request.GET.get("sort"))
     return render(request, "tasks/ledger.html", ctx)
+
+
+def _query_without(request, *names: str) -> str:
+    """The page's query string less `names`, starting with "&" when anything is left."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return f"&{params.urlencode()}" if params else ""
 
 
 def _view_links(request, current: str) -> list[tuple[str, str, bool]]:
