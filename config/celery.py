@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("duban")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["tasks"], related_name="jobs")
+app.autodiscover_tasks(["tasks", "reminders"], related_name="jobs")
 
 
 @app.on_after_configure.connect

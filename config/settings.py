@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "workdays",
     "documents",
     "tasks",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "reminders.context_processors.notifications",
             ],
         },
     },

@@ -24,6 +24,7 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("documents/", include("documents.urls")),
     path("tasks/", include("tasks.urls")),
+    path("reminders/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]
 
