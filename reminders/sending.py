@@ -99,10 +99,8 @@ def supervisors() -> list[User]:
 def recipients_for(level: str, people: dict[str, list[User]], office: list[User]) -> list[User]:
     """提醒: the unit's 联络员 (its 负责人 when it has no 联络员); 催办: 联络员 and 负责人;
     督办: those and the supervision office (督查室)."""
-    if level == Level.REMIND:
-        chosen = people["liaison"] or people["head"]
-    else:
-        chosen = people["liaison"] + people["head"]
+    unit_side = people["liaison"] + people["head"]
+    chosen = (people["liaison"] or people["head"]) if level == Level.REMIND else unit_side
     if level == Level.SUPERVISE:
         chosen = chosen + office
     unique: dict[int, User] = {}
