@@ -52,10 +52,16 @@ class AssignmentFilter(django_filters.FilterSet):
         method="filter_overdue",
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+    # 督办中: an open 督办单 (reminders.SupervisionOrder, reached by its reverse relation, not imported).
+    supervised = django_filters.BooleanFilter(
+        label="督办中",
+        method="filter_supervised",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     class Meta:
         model = Assignment
-        fields = ("q", "document", "section", "unit", "role", "state", "light", "deadline", "overdue")
+        fields = ("q", "document", "section", "unit", "role", "state", "light", "deadline", "overdue", "supervised")
 
     def __init__(self, *args, today=None, **kwargs):
         self.today = today or timezone.localdate()
@@ -81,3 +87,8 @@ class AssignmentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.with_light(self.today).filter(light_code=value)
+
+    def filter_supervised(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(supervision_orders__state="open")
