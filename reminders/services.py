@@ -103,6 +103,9 @@ def urge(actor, assignment: Assignment, *, now: dt.datetime | None = None) -> tu
         raise ReminderRefused("该催办已发出，不重复发送") from None
     if reminder.created_by_id != actor.pk:
         raise ReminderRefused("该催办已由他人发出，不重复发送")
+    if level == Level.SUPERVISE:
+        # The office decided to 督办: the 督办单 exists now, even if the message waits for working hours.
+        sending.open_orders([reminder], now, created_by=actor)
     sent = 0
     policy = ReminderPolicy.load()
     if sending.in_working_hours(now, policy):
