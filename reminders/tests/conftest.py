@@ -43,3 +43,12 @@ def _at(day: dt.date, hour: int = 9):
 @pytest.fixture
 def at():
     return _at
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium, one page per persona."""
+    from testing.browser import chromium
+
+    with chromium() as browser:
+        yield browser
