@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from units.models import Unit, UnitGroup
 
+from .extract.deadlines import parse_reporting_schedule
 from .models import (
     DocumentKind,
     DocumentStatus,
@@ -39,6 +40,7 @@ from .models import (
     DraftItemUnit,
     ExtractionRun,
     ItemRole,
+    ReportCycle,
     ReviewState,
     SourceDocument,
 )
@@ -196,6 +198,11 @@ def import_upload(uploaded_file, actor, *, registry=None, filename: str | None =
     return document
 
 
+def _schedule_fields(phrase: str) -> dict:
+    cycle, day = parse_reporting_schedule(phrase)
+    return {"report_cycle": cycle, "report_due_day": day}
+
+
 def _create_document(uploaded_file, filename: str, actor, result) -> SourceDocument:
     metadata = _get(result, "metadata") or {}
     document = SourceDocument(
@@ -207,6 +214,7 @@ def _create_document(uploaded_file, filename: str, actor, result) -> SourceDocum
         original_filename=filename[:255],
         text=_get(result, "text") or "",
         reporting_schedule=(_get(metadata, "reporting_schedule") or "")[:200],
+        **_schedule_fields(_get(metadata, "reporting_schedule") or ""),
         plan_indicators=[i for i in (_get(result, "indicators") or []) if isinstance(i, dict)],
         uploaded_by=actor,
         status=DocumentStatus.EXTRACTED,
@@ -752,3 +760,21 @@ def accept_all_resolved(actor, document: SourceDocument) -> int:
         _touch(item, actor, now, ["state"])
         count += 1
     return count
+
+
+def set_reporting_schedule(actor, document: SourceDocument, *, cycle: str, due_day: int | None) -> SourceDocument:
+    """督查室 corrects the document's reporting schedule (cycle + due day).
+
+    Tasks published from now on take it; tasks already published keep theirs (each is edited on
+    its own page). Weekly and half-monthly cycles carry no day.
+    """
+    _require_supervisor(actor)
+    if cycle not in ReportCycle.values:
+        raise ValidationError("报送周期无效")
+    if due_day is not None and not 1 <= int(due_day) <= 31:
+        raise ValidationError("报送截止日须为 1–31")
+    if not cycle or cycle in (ReportCycle.WEEKLY, ReportCycle.BIWEEKLY):
+        due_day = None
+    document.report_cycle, document.report_due_day = cycle, due_day
+    document.save(update_fields=["report_cycle", "report_due_day"])
+    return document

@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from tasks.lights import period_label, period_start
+from tasks.lights import period_due_date, period_label, period_start
 from tasks.states import AssignmentState, ReportingCycle
 
 REMIND, URGE, SUPERVISE = "remind", "urge", "supervise"
@@ -113,39 +113,6 @@ def overdue_level(step: int, policy: Policy) -> str:
     if step >= policy.urge_from_step:
         return URGE
     return REMIND
-
-
-def period_due_date(cycle: str, today: dt.date, due_day: int | None) -> dt.date | None:
-    """The day a report for the period containing `today` is due.
-
-    Without a due day: the period's last day. With one (1–31): that day of the period's last
-    month (monthly by the 25th, quarterly by the 20th of the quarter's last month), clamped to
-    the month's length; weekly cycles ignore it (due on the week's last day).
-    """
-    start = period_start(cycle, today)
-    if start is None:
-        return None
-    if cycle == ReportingCycle.WEEKLY:
-        return start + dt.timedelta(days=6)
-    if cycle == ReportingCycle.BIWEEKLY:
-        end = start.replace(day=15) if start.day == 1 else _month_end(start)
-        return end if due_day is None else min(end, start.replace(day=min(due_day, end.day)))
-    months = {
-        ReportingCycle.MONTHLY: 1,
-        ReportingCycle.QUARTERLY: 3,
-        ReportingCycle.HALF_YEARLY: 6,
-        ReportingCycle.YEARLY: 12,
-    }[cycle]
-    last_month = start.month + months - 1
-    end = _month_end(dt.date(start.year, last_month, 1))
-    if due_day is None:
-        return end
-    return end.replace(day=min(due_day, end.day))
-
-
-def _month_end(day: dt.date) -> dt.date:
-    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
 
 
 def _due_soon(a: OpenAssignment, today: dt.date, due: dt.date, policy: Policy, cal: Calendar) -> DueReminder | None:

@@ -59,7 +59,7 @@ def open_assignments(assignment_ids=None) -> list[planning.OpenAssignment]:
             deadline=a.deadline,
             created=_date(a.created),
             reporting_cycle=a.task.reporting_cycle,
-            report_due_day=getattr(a.task, "report_due_day", None),
+            report_due_day=a.task.report_due_day,
             last_reported=_date(a.last_reported_at),
             history=tuple(history.get(a.pk, ())),
         )

@@ -159,6 +159,7 @@ def publish_document(
             if reasons:
                 summary.skipped.append(SkippedItem(item, reasons))
                 continue
+            cycle = reporting_cycle(item.recurrence, document.report_cycle, document.reporting_schedule)
             task = create_task(
                 actor,
                 text=item.text,
@@ -171,7 +172,8 @@ def publish_document(
                 deadline=item.deadline,
                 deadline_text=item.deadline_text,
                 ongoing=item.ongoing,
-                reporting_cycle=reporting_cycle(item.recurrence, document.reporting_schedule),
+                reporting_cycle=cycle,
+                report_due_day=document.report_due_day if cycle == document.report_cycle else None,
                 responsible_leader=item.responsible_leader,
                 now=now,
             )

@@ -181,6 +181,16 @@ def _sync_task_state(task: Task, now: dt.datetime) -> None:
 
 
 @transaction.atomic
+def _due_day(cycle: str, day: int | None) -> int | None:
+    """A report due day (1–31) means something only for monthly and longer cycles."""
+    if day in (None, "") or cycle in (ReportingCycle.NONE, ReportingCycle.WEEKLY, ReportingCycle.BIWEEKLY):
+        return None
+    day = int(day)
+    if not 1 <= day <= 31:
+        raise ValidationError("报送截止日须为 1–31")
+    return day
+
+
 def create_task(
     actor,
     *,
@@ -196,6 +206,7 @@ def create_task(
     deadline_text: str = "",
     ongoing: bool = False,
     reporting_cycle: str = ReportingCycle.NONE,
+    report_due_day: int | None = None,
     responsible_leader: str = "",
     tags: Sequence[str] = (),
     now: dt.datetime | None = None,
@@ -234,6 +245,7 @@ def create_task(
         deadline_text=deadline_text,
         ongoing=ongoing,
         reporting_cycle=reporting_cycle,
+        report_due_day=_due_day(reporting_cycle, report_due_day),
         responsible_leader=responsible_leader,
         tags=list(tags),
         created=now,
@@ -794,6 +806,7 @@ def edit_task(
     responsible_leader: str,
     tags: Sequence[str],
     reason: str,
+    report_due_day: int | None = None,
     version: int | None = None,
     now=None,
 ) -> Task:
@@ -827,10 +840,16 @@ def edit_task(
         "deadline_text": (deadline_text or "").strip(),
         "ongoing": bool(ongoing),
         "reporting_cycle": reporting_cycle,
+        "report_due_day": _due_day(reporting_cycle, report_due_day),
         "responsible_leader": (responsible_leader or "").strip(),
         "tags": _clean_tags(tags),
     }
-    shown = {"ongoing": _yes_no, "reporting_cycle": _cycle_label, "tags": "、".join}
+    shown = {
+        "ongoing": _yes_no,
+        "reporting_cycle": _cycle_label,
+        "report_due_day": lambda day: f"{day}日" if day else "期末",
+        "tags": "、".join,
+    }
     changes: list[Change] = []
     changed_fields = []
     for field, new in new_values.items():

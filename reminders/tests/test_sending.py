@@ -201,3 +201,20 @@ def test_done_assignments_are_not_urged(lead_assignment, personas):
     lead_assignment.save()
     with pytest.raises(services.ReminderRefused):
         services.urge(personas.supervisor, lead_assignment)
+
+
+def test_report_due_reminder_follows_the_tasks_due_day(personas, at):
+    task = task_services.create_task(
+        personas.supervisor,
+        text="按季度报送进展",
+        reporting_cycle="quarterly",
+        report_due_day=20,
+        lead_units=[personas.lead_unit],
+        now=at(D(2025, 9, 1)),
+    )
+    # Q4 2025 due Saturday 12-20 → Monday 12-22; 3 working days before is Wednesday 12-17.
+    assert sending.run(at(D(2025, 12, 16))).reminders == []
+    result = sending.run(at(D(2025, 12, 17)))
+    assert [(r["kind"], r["task"]) for r in result.reminders] == [("report_due", task.pk)]
+    assert Reminder.objects.get().period == "2025年第4季度"
+    assert sending.run(at(D(2025, 12, 18))).reminders == []

@@ -84,7 +84,7 @@ def detail(request, task_id: int):
     editable = set(Assignment.objects.editable_by(user).filter(task=task).values_list("pk", flat=True))
     for a in assignments:
         a.task = task
-        a.light = assignment_light(a, today, cycle=task.reporting_cycle)
+        a.light = assignment_light(a, today, cycle=task.reporting_cycle, due_day=task.report_due_day)
         a.light_badge = light_badge(a.light)
         a.overdue = is_overdue(a, today)
         a.can_edit = a.pk in editable and a.is_open
