@@ -221,6 +221,8 @@ def _write_digests(claimed: list[Reminder], now: dt.datetime, policy: ReminderPo
         user = users.get(username)
         if user is None:
             continue
+        # Most urgent first: 督办, then 催办, then 提醒.
+        items = sorted(items, key=lambda r: (-planning.level_rank(r.level), r.assignment.task_id, r.pk))
         level = max((r.level for r in items), key=planning.level_rank)
         tasks = {r.assignment.task_id for r in items}
         title = digest_title(level, items)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Case, Count, Max, Prefetch, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from tasks.models import Assignment
 
 from . import services
 from .forms import PolicyForm
-from .models import Notification, Reminder, ReminderPolicy, SupervisionOrder
+from .models import Level, Notification, Reminder, ReminderPolicy, SupervisionOrder
 
 
 def _require_supervisor(request) -> None:
@@ -25,7 +25,13 @@ def _require_supervisor(request) -> None:
 @login_required
 def messages_page(request):
     """The person's own notifications, newest first; each item links its task."""
-    reminders = Reminder.objects.select_related("assignment__task", "assignment__unit")
+    # Most urgent first within a digest: 督办, 催办, 提醒.
+    urgency = Case(When(level=Level.SUPERVISE, then=0), When(level=Level.URGE, then=1), default=2)
+    reminders = (
+        Reminder.objects.select_related("assignment__task", "assignment__unit")
+        .annotate(urgency=urgency)
+        .order_by("urgency", "assignment__task_id", "id")
+    )
     queryset = (
         Notification.objects.filter(recipient=request.user)
         .select_related("task")
