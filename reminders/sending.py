@@ -27,7 +27,6 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -400,7 +399,3 @@ def post_webhook(hook: UnitWebhook, title: str, markdown: str) -> None:
         answer = {}
     if isinstance(answer, dict) and answer.get("errcode", 0) != 0:
         raise RuntimeError(f"robot answered errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
-
-
-def task_url(task_id: int) -> str:
-    return settings.SITE_ROOT + reverse("tasks:detail", args=[task_id])
