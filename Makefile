@@ -31,12 +31,17 @@ run: demo
 	PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 ## The whole test suite (SQLite unless DATABASE_URL is set; Redis tests use REDIS_URL or redis://127.0.0.1:6379/14).
+## `make test QUICK=1` leaves out the browser and benchmark tests (CI always runs them).
+ifdef QUICK
+QUICK_MARKS := -m "not browser and not benchmark"
+endif
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q $(QUICK_MARKS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

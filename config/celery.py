@@ -7,8 +7,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("duban")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
-app.autodiscover_tasks(["tasks", "reminders"], related_name="jobs")
+# Each app's Celery tasks live in its `jobs.py` (a `tasks.py` would clash with the tasks app):
+# thin shells that take ids and call a plain function, safe to run twice.
+app.autodiscover_tasks(related_name="jobs")
 
 
 @app.on_after_configure.connect

@@ -80,7 +80,10 @@ INSTALLED_APPS = [
     "workdays",
     "documents",
     "tasks",
+    "ledgers",
+    "dashboard",
     "reminders",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "reminders.context_processors.notifications",
+                "demo.context_processors.demo_logins",
             ],
         },
     },
@@ -251,3 +255,6 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 # The district as documents write it before unit names ("景德镇市昌江区…", "昌江区…").
 DUBAN_DISTRICT = os.getenv("DUBAN_DISTRICT", "景德镇市昌江区")
 DUBAN_YELLOW_WORKING_DAYS = envint("DUBAN_YELLOW_WORKING_DAYS", "5")
+# Ledger exports with more tasks than this are built by a Celery job with a progress bar;
+# smaller ones download at once (ledgers.views.export).
+LEDGER_ASYNC_ROWS = envint("LEDGER_ASYNC_ROWS", "2000")

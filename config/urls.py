@@ -24,6 +24,8 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("documents/", include("documents.urls")),
     path("tasks/", include("tasks.urls")),
+    path("ledgers/", include("ledgers.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("reminders/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]

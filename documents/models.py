@@ -128,7 +128,7 @@ class DraftItem(models.Model):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    # Optimistic locking: every review change bumps it (services._touch); the review screen's
+    # Optimistic locking: every review change bumps it (documents.actions._core.touch); the review screen's
     # forms carry the value they were shown, so a stale form never overwrites silently.
     version = models.PositiveIntegerField("版本", default=1)
 

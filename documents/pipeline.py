@@ -4,7 +4,7 @@
     result.metadata   # title, doc_number, issuer, issued_date, kind, reporting_schedule
     result.text       # clean text; items' source_start/source_end are line numbers in it
     result.items      # ExtractedItem list (documents.extract.items)
-    result.to_json()  # the JSON `manage.py extract --json` prints (../shared/gold/score.py shape)
+    result.to_json()  # the JSON `manage.py extract --json` prints (the shape testing/gold/score.py.txt scores)
 
 Raises `documents.readers.ReaderError` (Chinese message) for files that cannot be read.
 The upload screen and `import_document` store the result as DraftItems.
@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from documents.extract import ExtractedItem, extract_blocks
-from documents.extract.assign import load_registry
 from documents.models import DocumentKind
 from documents.readers import ReaderError, read_document, render_text
+from units.registry import current_registry
 
 __all__ = ["DocumentMetadata", "ExtractionResult", "ReaderError", "extract_file"]
 
@@ -80,13 +81,11 @@ def extract_file(
     max_bytes: int | None = None,
 ) -> ExtractionResult:
     """Read `source` (path, file object or bytes; `filename` gives the type) and extract its items."""
-    import time
-
     started = time.monotonic()
     read = read_document(source, filename, max_bytes=max_bytes)
     text = render_text(read.blocks)
     if registry is None:
-        registry = load_registry()
+        registry = current_registry()
     extraction = extract_blocks(read.blocks, registry)
     main = extraction.main
     metadata = DocumentMetadata()

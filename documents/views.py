@@ -7,7 +7,7 @@ Row actions answer an htmx request with the re-rendered row (and the page's coun
 band), and a plain form post with a redirect back to the review screen.
 
 Every form and button of a row carries the item's `version`; a service refuses a stale one
-(services.Conflict) and the screen shows the item as it is now: the edit form keeps what the
+(accounts.guards.StaleVersion) and the screen shows the item as it is now: the edit form keeps what the
 person typed and lists the current values beside it; a row action re-renders the current row
 with a message. Nothing is overwritten silently.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.guards import StaleVersion, require_supervisor, run_action
 from units.models import Unit, UnitGroup
 
 from . import services
@@ -34,8 +35,12 @@ from .models import DraftItem, DraftItemUnit, ItemRole, ReviewState, SourceDocum
 
 
 def _require_supervisor(request) -> None:
-    if not request.user.is_supervisor:
-        raise PermissionDenied("仅督查室可以导入、审核和发布文件")
+    require_supervisor(request.user, "仅督查室可以导入、审核和发布文件")
+
+
+def _current_units(item: DraftItem) -> list[DraftItemUnit]:
+    """The units of an item as they are now, for the screen that shows a stale edit."""
+    return list(item.units.select_related("unit", "group").order_by("role", "position", "id"))
 
 
 def _get_document(request, pk: int) -> SourceDocument:
@@ -74,7 +79,7 @@ def _posted_version(request, name: str = "version") -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _conflict_text(conflict: services.Conflict) -> str:
+def _conflict_text(conflict: StaleVersion) -> str:
     """One sentence saying who changed the item and when; the row or form shows the values."""
     current = conflict.current
     who = current.reviewed_by.display_name if current.reviewed_by else "他人"
@@ -283,7 +288,7 @@ def merge(request, pk: int):
     versions = {i.pk: v for i in items if (v := _posted_version(request, f"version-{i.pk}")) is not None}
     try:
         target = services.merge(request.user, items, versions=versions)
-    except services.Conflict as conflict:
+    except StaleVersion as conflict:
         number = conflict.current.number or conflict.current.position
         messages.warning(request, f"第{number}项：{_conflict_text(conflict)}")
         return redirect(_review_url(conflict.current))
@@ -328,9 +333,9 @@ def _edit_values(item: DraftItem, rows=None) -> dict:
     }
 
 
-def _conflict_rows(conflict: services.Conflict, posted) -> list[dict]:
+def _conflict_rows(conflict: StaleVersion, posted) -> list[dict]:
     """Each field's current value beside what the person typed, marking the ones that differ."""
-    current = _edit_values(conflict.current, conflict.current_units)
+    current = _edit_values(conflict.current, _current_units(conflict.current))
     typed = {name: posted.get(name, "") for name, _label in _EDIT_FIELDS}
     typed["ongoing"] = bool(posted.get("ongoing"))
     typed["lead_names"] = "、".join(services.split_names(typed["lead_names"]))
@@ -376,7 +381,7 @@ def item_edit(request, item_id: int):
                     support_names=data["support_names"],
                     version=version,
                 )
-            except services.Conflict as exc:
+            except StaleVersion as exc:
                 # Keep what the person typed; carry the current version, so saving again is a decision.
                 conflict = {"text": _conflict_text(exc), "rows": _conflict_rows(exc, request.POST)}
                 version = exc.current.version
@@ -396,13 +401,12 @@ def item_edit(request, item_id: int):
 
 def _state_action(request, item_id: int, action) -> HttpResponse:
     item = _get_rw_item(request, item_id)
-    try:
-        item = action(request.user, item, version=_posted_version(request))
-    except services.Conflict as conflict:
-        return _after_change(request, item, error=_conflict_text(conflict))
-    except ValidationError as exc:
-        return _after_change(request, item, error=_error_text(exc))
-    return _after_change(request, item)
+    outcome = run_action(lambda: action(request.user, item, version=_posted_version(request)))
+    if outcome.stale:
+        return _after_change(request, item, error=_conflict_text(outcome.stale))
+    if outcome.errors:
+        return _after_change(request, item, error="；".join(outcome.errors))
+    return _after_change(request, outcome.result)
 
 
 @login_required
@@ -440,7 +444,7 @@ def item_split(request, item_id: int):
             line=(line - 1) if line else None,
             version=_posted_version(request),
         )
-    except services.Conflict as conflict:
+    except StaleVersion as conflict:
         messages.warning(request, _conflict_text(conflict))
         return redirect(_review_url(item))
     except ValidationError as exc:
@@ -465,7 +469,7 @@ def item_add_unit(request, item_id: int):
             form.cleaned_data["role"],
             version=_posted_version(request),
         )
-    except services.Conflict as conflict:
+    except StaleVersion as conflict:
         return _after_change(request, item, error=_conflict_text(conflict))
     except ValidationError as exc:
         return _after_change(request, item, error=_error_text(exc))
@@ -492,7 +496,7 @@ def unit_fix(request, pk: int):
     refresh = others.exclude(item__state__in=(ReviewState.PUBLISHED, ReviewState.MERGED)).exists()
     try:
         services.set_item_unit(request.user, item_unit, unit=unit, group=group, version=_posted_version(request))
-    except services.Conflict as conflict:
+    except StaleVersion as conflict:
         return _after_change(request, item, error=_conflict_text(conflict))
     except ValidationError as exc:
         return _after_change(request, item, error=_error_text(exc))
@@ -508,7 +512,7 @@ def unit_remove(request, pk: int):
     item_unit = _get_rw_item_unit(request, pk)
     try:
         services.remove_item_unit(request.user, item_unit, version=_posted_version(request))
-    except services.Conflict as conflict:
+    except StaleVersion as conflict:
         return _after_change(request, item_unit.item, error=_conflict_text(conflict))
     except ValidationError as exc:
         return _after_change(request, item_unit.item, error=_error_text(exc))
@@ -522,7 +526,7 @@ def unit_role(request, pk: int):
     role = request.POST.get("role", "")
     try:
         services.set_unit_role(request.user, item_unit, role, version=_posted_version(request))
-    except services.Conflict as conflict:
+    except StaleVersion as conflict:
         return _after_change(request, item_unit.item, error=_conflict_text(conflict))
     except ValidationError as exc:
         return _after_change(request, item_unit.item, error=_error_text(exc))

@@ -1,57 +1,107 @@
-"""The ledger's filters: an allow-list, every value in the URL so a view can be bookmarked."""
+"""The ledger's filters: an allow-list, every value in the URL so a view can be bookmarked.
+
+The same filters select the rows behind every figure of the dashboard (dashboard/figures.py),
+so a number and the ledger it links to are one definition, not two that agree by luck. The
+conditions shared with the dashboard are the functions below the filter set.
+"""
+
+import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from documents.models import SourceDocument
-from units.models import Unit
+from units.models import Unit, UnitKind
+from workdays import calendar
 
-from .lights import Light
-from .models import Assignment, AssignmentRole, AssignmentState
+from .lights import (
+    SEVERITY,
+    Light,
+    effective_deadline_annotation,
+    finished_day_annotation,
+    on_time_condition,
+    report_missing_condition,
+    severity_annotation,
+)
+from .models import OPEN_STATES, Assignment, AssignmentRole, AssignmentState, ExtensionRequest, ExtensionState
 
 SELECT = {"class": "form-select form-select-sm"}
+TEXT = {"class": "form-control form-control-sm"}
+CHECK = {"class": "form-check-input"}
+# The value that selects "none" in the document and 分管领导 filters (tasks without one).
+NONE = "null"
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="搜索", method="filter_text", widget=forms.TextInput(attrs={"class": "form-control form-control-sm"})
-    )
+    q = django_filters.CharFilter(label="搜索", method="filter_text", widget=forms.TextInput(attrs=TEXT))
     document = django_filters.ModelChoiceFilter(
         label="文件",
         field_name="task__source_document",
         queryset=SourceDocument.objects.all(),
         widget=forms.Select(attrs=SELECT),
         empty_label="全部",
+        null_label="（无来源文件）",
+        null_value=NONE,
     )
     section = django_filters.CharFilter(
-        label="章节",
-        field_name="task__section",
-        lookup_expr="icontains",
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        label="章节", field_name="task__section", lookup_expr="icontains", widget=forms.TextInput(attrs=TEXT)
     )
+    # The dashboard's per-section figures link here: exactly that section, not every one containing it.
+    section_exact = django_filters.CharFilter(label="章节（精确）", field_name="task__section", lookup_expr="exact")
     unit = django_filters.ModelChoiceFilter(
         label="承办单位", queryset=Unit.objects.all(), widget=forms.Select(attrs=SELECT), empty_label="全部"
+    )
+    unit_kind = django_filters.ChoiceFilter(
+        label="单位类别",
+        field_name="unit__kind",
+        choices=UnitKind.choices,
+        widget=forms.Select(attrs=SELECT),
+        empty_label="全部",
     )
     role = django_filters.ChoiceFilter(
         label="角色", choices=AssignmentRole.choices, widget=forms.Select(attrs=SELECT), empty_label="全部"
     )
+    leader = django_filters.CharFilter(label="分管领导", method="filter_leader", widget=forms.TextInput(attrs=TEXT))
     state = django_filters.ChoiceFilter(
         label="状态", choices=AssignmentState.choices, widget=forms.Select(attrs=SELECT), empty_label="全部"
     )
     light = django_filters.ChoiceFilter(
         label="灯", choices=Light.choices, method="filter_light", widget=forms.Select(attrs=SELECT), empty_label="全部"
     )
+    waiting = django_filters.ChoiceFilter(
+        label="待审批",
+        choices=(("completion", "申请办结待审核"), ("extension", "延期申请待审批")),
+        method="filter_waiting",
+        widget=forms.Select(attrs=SELECT),
+        empty_label="全部",
+    )
     deadline = django_filters.DateFromToRangeFilter(
         label="时限范围",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date", **TEXT}),
     )
     overdue = django_filters.BooleanFilter(
-        label="仅看逾期",
-        method="filter_overdue",
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        label="仅看逾期", method="filter_overdue", widget=forms.CheckboxInput(attrs=CHECK)
     )
+    # Drill-through conditions of the dashboard (not in the filter form, but kept in the URL).
+    open = django_filters.BooleanFilter(label="未办结", method="filter_open", widget=forms.CheckboxInput)
+    no_report = django_filters.BooleanFilter(label="本期未报送", method="filter_no_report", widget=forms.CheckboxInput)
+    ontime = django_filters.ChoiceFilter(
+        label="办结时效", choices=(("yes", "按时办结"), ("no", "超时办结")), method="filter_ontime"
+    )
+    extension = django_filters.ChoiceFilter(
+        label="延期申请",
+        choices=(("any", "有延期申请"), *ExtensionState.choices),
+        method="filter_extension",
+    )
+    completed = django_filters.DateFromToRangeFilter(label="办结日期", method="filter_completed")
+    became_overdue = django_filters.DateFromToRangeFilter(label="转为逾期日期", method="filter_became_overdue")
+    task_state = django_filters.ChoiceFilter(
+        label="任务状态", field_name="task__state", choices=AssignmentState.choices
+    )
+    task_light = django_filters.ChoiceFilter(label="任务灯", choices=Light.choices, method="filter_task_light")
+
     # 督办中: an open 督办单 (reminders.SupervisionOrder, reached by its reverse relation, not imported).
     supervised = django_filters.BooleanFilter(
         label="督办中",
@@ -61,7 +111,24 @@ class AssignmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Assignment
-        fields = ("q", "document", "section", "unit", "role", "state", "light", "deadline", "overdue", "supervised")
+        fields = (
+            "q",
+            "document",
+            "section",
+            "unit",
+            "unit_kind",
+            "role",
+            "leader",
+            "state",
+            "light",
+            "waiting",
+            "deadline",
+            "overdue",
+            "supervised",
+        )
+
+    # The filters a person sets in the form; the others come from dashboard links.
+    FORM_FIELDS = (*Meta.fields,)
 
     def __init__(self, *args, today=None, **kwargs):
         self.today = today or timezone.localdate()
@@ -78,6 +145,12 @@ class AssignmentFilter(django_filters.FilterSet):
             | Q(task__source_document__title__icontains=value)
         )
 
+    def filter_leader(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(task__responsible_leader="" if value == NONE else value)
+
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
@@ -92,3 +165,114 @@ class AssignmentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(supervision_orders__state="open")
+
+    def filter_open(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(state__in=OPEN_STATES)
+
+    def filter_no_report(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(report_missing_condition(self.today))
+
+    def filter_ontime(self, queryset, name, value):
+        if not value:
+            return queryset
+        queryset = with_outcomes(queryset)
+        done = Q(state=AssignmentState.DONE)
+        return queryset.filter(on_time_condition() if value == "yes" else done & ~on_time_condition())
+
+    def filter_extension(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(extension_condition(value))
+
+    def filter_waiting(self, queryset, name, value):
+        if value == "completion":
+            return queryset.filter(state=AssignmentState.COMPLETION_REQUESTED)
+        if value == "extension":
+            return queryset.filter(extension_condition(ExtensionState.PENDING))
+        return queryset
+
+    def filter_completed(self, queryset, name, value):
+        if not value or not (value.start or value.stop):
+            return queryset
+        return queryset.filter(completed_between(value.start and _day(value.start), value.stop and _day(value.stop)))
+
+    def filter_became_overdue(self, queryset, name, value):
+        if not value or not (value.start and value.stop):
+            return queryset
+        condition = became_overdue_condition(_day(value.start), _day(value.stop), self.today)
+        return with_outcomes(queryset).filter(condition)
+
+    def filter_task_light(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(task__in=tasks_with_worst_light(self.today, value))
+
+
+def _day(value) -> dt.date:
+    """The date of a range bound (django-filter's date ranges give datetimes at 00:00 and 23:59)."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def with_outcomes(queryset):
+    """Annotate `effective_deadline` and `finished_day` (once), for on_time_condition and
+    became_overdue_condition."""
+    if "finished_day" in queryset.query.annotations:
+        return queryset
+    return queryset.annotate(
+        effective_deadline=effective_deadline_annotation(queryset), finished_day=finished_day_annotation()
+    )
+
+
+def completed_between(first: dt.date | None, last: dt.date | None) -> Q:
+    """办结 between two local days (inclusive), as datetime bounds (no date cast per row)."""
+    condition = Q(state=AssignmentState.DONE)
+    if first:
+        condition &= Q(completed_at__gte=_midnight(first))
+    if last:
+        condition &= Q(completed_at__lt=_midnight(last + dt.timedelta(days=1)))
+    return condition
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def extension_condition(value: str) -> Q:
+    """Shares with an extension request: any, or in one state (pending, approved, refused)."""
+    requests = ExtensionRequest.objects.filter(assignment=OuterRef("pk"))
+    if value != "any":
+        requests = requests.filter(state=value)
+    return Q(Exists(requests))
+
+
+def became_overdue_condition(first: dt.date, last: dt.date, today: dt.date) -> Q:
+    """新增逾期 between `first` and `last` (inclusive): shares whose first overdue day (the day
+    after the effective deadline) falls in that range, up to today, and that were not finished
+    by their deadline (finished late, or not yet). Needs with_outcomes().
+
+    The effective deadline is monotone in the deadline, so its range is a plain deadline range:
+    effective_deadline(d) >= a  ⟺  d > previous_working_day(a), and
+    effective_deadline(d) <= b  ⟺  d <= the last working day on or before b.
+    """
+    last = min(last, today)
+    low, high = first - dt.timedelta(days=1), last - dt.timedelta(days=1)
+    if high < low:
+        return Q(pk__in=[])
+    on_or_before = high if calendar.is_working_day(high) else calendar.previous_working_day(high)
+    return Q(deadline__gt=calendar.previous_working_day(low), deadline__lte=on_or_before) & (
+        Q(finished_day__isnull=True) | Q(finished_day__gt=F("effective_deadline"))
+    )
+
+
+def worst_light_per_task(today: dt.date):
+    """{task, worst}: each task's worst share light as a severity number (lights.task_light), grouped in SQL."""
+    return Assignment.objects.with_light(today).order_by().values("task").annotate(worst=Max(severity_annotation()))
+
+
+def tasks_with_worst_light(today: dt.date, light: str):
+    """Ids of tasks whose worst share light is `light`, as a subquery."""
+    return worst_light_per_task(today).filter(worst=SEVERITY[Light(light)]).values("task")

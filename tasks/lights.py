@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from workdays import calendar
@@ -21,7 +22,7 @@ class Light(models.TextChoices):
     GREY = "grey", "已办结"
 
 
-_SEVERITY = {Light.GREY: 0, Light.GREEN: 1, Light.YELLOW: 2, Light.RED: 3}
+SEVERITY = {Light.GREY: 0, Light.GREEN: 1, Light.YELLOW: 2, Light.RED: 3}
 
 
 def period_start(cycle: str, today: dt.date) -> dt.date | None:
@@ -173,11 +174,62 @@ def task_light(task, today: dt.date) -> Light:
     ]
     if not lights:
         return Light.GREEN
-    return max(lights, key=lambda light: _SEVERITY[light])
+    return max(lights, key=lambda light: SEVERITY[light])
 
 
 def _midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _missing_condition(today: dt.date) -> models.Q:
+    """report_missing's period rule as a condition on assignment rows (state checked by the caller)."""
+    missing = models.Q(pk__in=[])
+    for cycle in ReportingCycle.values:
+        start = period_start(cycle, today)
+        if start is None:
+            continue
+        since = _midnight(start)
+        missing |= (
+            models.Q(task__reporting_cycle=cycle, created__lt=since)
+            & (models.Q(last_reported_at__isnull=True) | models.Q(last_reported_at__lt=since))
+            & _due_day_window(cycle, today)
+        )
+    return missing
+
+
+def report_missing_condition(today: dt.date) -> models.Q:
+    """The same rule as report_missing, as a condition on assignment rows (本期未报送)."""
+    active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
+    return models.Q(state__in=active) & _missing_condition(today)
+
+
+def effective_deadline_annotation(queryset) -> models.Expression:
+    """calendar.effective_deadline(deadline) as an SQL expression over `queryset`'s rows.
+
+    Deadlines are few distinct dates: the ones that fall on a non-working day are read once and
+    mapped to their next working day; every other deadline is its own effective date.
+    """
+    days = queryset.select_related(None).order_by().values_list("deadline", flat=True).distinct()
+    moved = {d: calendar.effective_deadline(d) for d in days if d is not None and not calendar.is_working_day(d)}
+    if not moved:
+        return models.F("deadline")
+    whens = [models.When(deadline=day, then=models.Value(due)) for day, due in sorted(moved.items())]
+    return models.Case(*whens, default=models.F("deadline"), output_field=models.DateField())
+
+
+def finished_day_annotation() -> models.Expression:
+    """The local day a share's work counted as finished: the day it asked for completion (the
+    rule is_overdue uses), or the day it was closed when it never asked (supporting shares)."""
+    return TruncDate(Coalesce("completion_requested_at", "completed_at"))
+
+
+def on_time_condition() -> models.Q:
+    """按时办结: done, and finished (finished_day_annotation) no later than the effective
+    deadline; work without a deadline is always on time. Needs the `finished_day` and
+    `effective_deadline` annotations."""
+    return models.Q(state=AssignmentState.DONE) & (
+        models.Q(deadline__isnull=True) | models.Q(finished_day__lte=models.F("effective_deadline"))
+    )
 
 
 def light_annotation(today: dt.date, queryset) -> models.Case:
@@ -200,17 +252,7 @@ def light_annotation(today: dt.date, queryset) -> models.Case:
     asked_late = [
         a.pk for a in asked.only("pk", "state", "deadline", "completion_requested_at") if is_overdue(a, today)
     ]
-    missing = models.Q(pk__in=[])
-    for cycle in ReportingCycle.values:
-        start = period_start(cycle, today)
-        if start is None:
-            continue
-        since = _midnight(start)
-        missing |= (
-            models.Q(task__reporting_cycle=cycle, created__lt=since)
-            & (models.Q(last_reported_at__isnull=True) | models.Q(last_reported_at__lt=since))
-            & _due_day_window(cycle, today)
-        )
+    missing = _missing_condition(today)
     return models.Case(
         models.When(state=AssignmentState.DONE, then=models.Value(Light.GREY)),
         models.When(state__in=active, deadline__lte=last_working_day, then=models.Value(Light.RED)),
@@ -240,3 +282,16 @@ def _due_day_window(cycle: str, today: dt.date) -> models.Q:
     if boundary < last_month_start:
         return no_day
     return no_day | models.Q(task__report_due_day__lte=boundary.day)
+
+
+LIGHT_OF_SEVERITY = {v: k for k, v in SEVERITY.items()}
+
+
+def severity_annotation() -> models.Case:
+    """The light as a number (灰 0 < 绿 1 < 黄 2 < 红 3), so the worst light of a task is a MAX().
+    Needs the `light_code` annotation (AssignmentQuerySet.with_light)."""
+    return models.Case(
+        *(models.When(light_code=light, then=models.Value(n)) for light, n in SEVERITY.items()),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )

@@ -63,7 +63,7 @@ class Task(models.Model):
     report_due_day = models.PositiveSmallIntegerField("报送截止日", null=True, blank=True)
     responsible_leader = models.CharField("分管领导", max_length=100, blank=True)
     tags = models.JSONField("标签", default=list, blank=True)
-    # Follows the assignments (services._sync_task_state); stored so the ledger can filter on it.
+    # Follows the assignments (tasks.actions._core.sync_task_state); stored so the ledger can filter on it.
     state = models.CharField("状态", max_length=30, choices=AssignmentState.choices, default=AssignmentState.PENDING)
     created = models.DateTimeField("创建时间", default=timezone.now)
     created_by = models.ForeignKey(

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from documents.models import DocumentStatus, DraftItem, ItemRole, ReviewState, SourceDocument
-from documents.services import blockers
+from documents.services import blockers, mark_published
 
 from .models import Assignment, Indicator, ReportingCycle, Task
 from .services import create_task
@@ -149,8 +149,7 @@ def publish_document(
         for item in candidates.order_by("position", "id"):
             if Task.objects.filter(source_item=item).exists():
                 # Published before (e.g. by an interrupted run): just record the state.
-                item.state = ReviewState.PUBLISHED
-                item.save(update_fields=["state"])
+                mark_published([item])
                 continue
             reasons = blockers(item)
             lead, support = _item_units(item)
@@ -182,8 +181,7 @@ def publish_document(
             )
             summary.tasks.append(task)
             summary.assignments.extend(task.assignments.all())
-            item.state = ReviewState.PUBLISHED
-            item.save(update_fields=["state"])
+            mark_published([item])
         if summary.tasks and not Indicator.objects.filter(source_document=document, task__isnull=True).exists():
             Indicator.objects.bulk_create(
                 Indicator(source_document=document, **row) for row in _indicator_rows(document.plan_indicators)

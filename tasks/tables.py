@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .lights import assignment_light
-from .models import Assignment
+from .models import Assignment, AssignmentState
 
 # Columns a phone does without: the task, its deadline, state, light and actions stay.
 WIDE_ONLY = {"th": {"class": "d-none d-lg-table-cell"}, "td": {"class": "d-none d-lg-table-cell"}}
@@ -77,6 +77,18 @@ class MyWorkTable(AssignmentTable):
     def __init__(self, *args, request, **kwargs):
         self.request = request
         super().__init__(*args, **kwargs)
+
+    def render_state(self, record, value):
+        """A returned completion request says so, with the supervision office's reason."""
+        if record.state == AssignmentState.IN_PROGRESS and getattr(record, "last_review_state", None) == "returned":
+            return format_html(
+                '{} <span class="badge text-bg-danger" data-testid="returned-{}">已退回</span>'
+                '<div class="small text-danger returned-reason">退回理由：{}</div>',
+                value,
+                record.pk,
+                record.last_review_comment or "（未说明）",
+            )
+        return value
 
     def render_actions(self, record):
         return render_to_string("tasks/_my_work_actions.html", {"a": record}, request=self.request)

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -6,7 +7,8 @@ app_name = "tasks"
 urlpatterns = [
     path("", views.ledger, name="ledger"),
     path("my/", views.my_work, name="my_work"),
-    path("stats/", views.stats, name="stats"),
+    # The 统计 page became the 统计看板 (dashboard app); old bookmarks land there.
+    path("stats/", RedirectView.as_view(pattern_name="dashboard:index", query_string=True), name="stats"),
     path("publish/<int:document_id>/", views.publish, name="publish"),
     path("<int:task_id>/", views.detail, name="detail"),
     path("<int:task_id>/edit/", views.edit, name="edit"),

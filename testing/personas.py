@@ -1,4 +1,4 @@
-"""The people every test talks about (GUIDE §3): one district, three units, five roles."""
+"""The people every test talks about : one district, three units, five roles."""
 
 from accounts.models import Role, User
 from units.models import Membership, MembershipRole, Unit, UnitKind

@@ -34,10 +34,11 @@ import json
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from .models import GroupAlias, Unit, UnitAlias, UnitEvent, UnitGroup
-from .resolver import DEFAULT_FIXTURE, kind_value
+from .resolver import DEFAULT_FIXTURE, GroupRecord, Registry, UnitRecord, kind_value
 
 UNIT_FIELDS = ("short_name", "kind", "sort_order", "active", "note", "valid_from", "valid_to")
 
@@ -158,3 +159,42 @@ def load_registry(path: str | Path | None = None, actor=None) -> dict[str, int]:
                 GroupAlias.objects.create(group=group, alias=alias, created_by=actor)
                 counts["group_aliases_created"] += 1
     return counts
+
+
+def registry_from_db() -> Registry:
+    """Every unit (retired ones map to their successors), alias and group in the database."""
+    aliases: dict[int, list[str]] = {}
+    for unit_id, alias in UnitAlias.objects.values_list("unit_id", "alias"):
+        aliases.setdefault(unit_id, []).append(alias)
+    units_qs = Unit.objects.select_related("successor").order_by("sort_order", "pk")
+    units = [
+        UnitRecord(
+            name=u.name,
+            short_name=u.short_name,
+            kind=u.kind,
+            aliases=aliases.get(u.pk, []),
+            active=u.active,
+            successor=u.successor.name if u.successor_id else "",
+            id=u.pk,
+        )
+        for u in units_qs
+    ]
+    group_aliases: dict[int, list[str]] = {}
+    for group_id, alias in GroupAlias.objects.values_list("group_id", "alias"):
+        group_aliases.setdefault(group_id, []).append(alias)
+    groups = [
+        GroupRecord(name=g.name, aliases=group_aliases.get(g.pk, []), id=g.pk) for g in UnitGroup.objects.order_by("pk")
+    ]
+    return Registry(units, groups, source="db", district=settings.DUBAN_DISTRICT)
+
+
+def current_registry() -> Registry:
+    """The registry names are resolved against: the database's units, aliases and groups.
+
+    While the database holds no unit yet (a fresh install before `load_units`, the `extract`
+    command on a new machine) the bundled registry file stands in. A database that cannot be
+    read raises: a production fault must show, not resolve names against stale data.
+    """
+    if Unit.objects.exists():
+        return registry_from_db()
+    return Registry.from_fixture()

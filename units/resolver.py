@@ -359,54 +359,6 @@ class Registry:
         groups = [GroupRecord(name=g["name"], aliases=list(g.get("aliases", []))) for g in data.get("groups", [])]
         return cls(units, groups, source=str(path), district=data.get("district", ""))
 
-    @classmethod
-    def from_db(cls) -> Registry:
-        """Every unit (retired ones map to their successors), alias and group in the database."""
-        from django.conf import settings
-
-        from .models import GroupAlias, Unit, UnitAlias, UnitGroup
-
-        aliases: dict[int, list[str]] = {}
-        for unit_id, alias in UnitAlias.objects.values_list("unit_id", "alias"):
-            aliases.setdefault(unit_id, []).append(alias)
-        units_qs = Unit.objects.select_related("successor").order_by("sort_order", "pk")
-        units = [
-            UnitRecord(
-                name=u.name,
-                short_name=u.short_name,
-                kind=u.kind,
-                aliases=aliases.get(u.pk, []),
-                active=u.active,
-                successor=u.successor.name if u.successor_id else "",
-                id=u.pk,
-            )
-            for u in units_qs
-        ]
-        group_aliases: dict[int, list[str]] = {}
-        for group_id, alias in GroupAlias.objects.values_list("group_id", "alias"):
-            group_aliases.setdefault(group_id, []).append(alias)
-        groups = [
-            GroupRecord(name=g.name, aliases=group_aliases.get(g.pk, []), id=g.pk)
-            for g in UnitGroup.objects.order_by("pk")
-        ]
-        return cls(units, groups, source="db", district=settings.DUBAN_DISTRICT)
-
-    @classmethod
-    def load(cls) -> Registry:
-        """The database registry when it is reachable and has units, else the bundled fixture."""
-        from django.db import DatabaseError
-
-        try:
-            from .models import Unit
-
-            if Unit.objects.exists():
-                return cls.from_db()
-        except (DatabaseError, RuntimeError):
-            # No database, no tables yet, or database access refused (pytest without the db
-            # fixture): the bundled fixture still resolves names.
-            pass
-        return cls.from_fixture()
-
     # lookups ---------------------------------------------------------------------------
 
     def lookup(self, written: str) -> Match | None:

@@ -4,8 +4,6 @@ Everyone signed in reads the registry; only the supervision office (user.is_supe
 changes it. Changes go through units.services.
 """
 
-import sys
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,39 +11,27 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.guards import require_supervisor
+
 from . import services
 from .models import Membership, Unit, UnitEvent, UnitGroup, UnitKind, UnresolvedName
-from .resolver import Registry
+from .registry import registry_from_db
 
 SEARCH_MAX = 50
 
 
 def _require_supervisor(user) -> None:
-    if not user.is_supervisor:
-        raise PermissionDenied("只有督查室可以修改单位名录")
+    require_supervisor(user, "只有督查室可以修改单位名录")
 
 
-def _assignment_relation():
-    """The tasks app's reverse relation Unit.assignments and its open states, or None before tasks exists.
-
-    units/ imports nothing from tasks: the relation is looked up on the model's meta.
-    """
-    for rel in Unit._meta.related_objects:
-        if rel.get_accessor_name() == "assignments" and hasattr(rel.related_model, "state"):
-            module = sys.modules.get(rel.related_model.__module__)
-            open_states = getattr(module, "OPEN_STATES", None)
-            return rel, [str(s) for s in open_states] if open_states else None
-    return None
+# The units' shares of work (tasks.Assignment, reverse name "assignments") still open. units/
+# imports nothing from the apps above it: the lookup goes through the relation's name, and a
+# share is closed exactly when its state is "done" (tasks.states.AssignmentState.DONE).
+OPEN_ASSIGNMENTS = ~Q(assignments__state="done")
 
 
 def _open_assignments_filter():
-    relation = _assignment_relation()
-    if relation is None:
-        return None
-    _rel, open_states = relation
-    if open_states:
-        return Q(assignments__state__in=open_states)
-    return ~Q(assignments__state="done")
+    return OPEN_ASSIGNMENTS
 
 
 def _targets():
@@ -147,7 +133,7 @@ def unresolved(request):
         raise PermissionDenied("未识别名称队列由督查室处理")
     open_names = list(UnresolvedName.objects.filter(resolved_at__isnull=True).order_by("-occurrences", "text")[:200])
     if open_names:
-        registry = Registry.from_db()
+        registry = registry_from_db()
         for entry in open_names:
             entry.suggestions = registry.suggest(entry.text)
             entry.select_id = f"target-{entry.pk}"

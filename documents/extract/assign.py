@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from units.resolver import resolve
+
 _GENERIC = re.compile(r"^(?:各|相关|有关|其他|其它)?.{0,6}(?:部门|单位)$|^(?:相关|有关|各级|各有关).*$")
 
 
@@ -32,18 +34,6 @@ class UnitRef:
         data = asdict(self)
         data["name"] = data.pop("written")
         return data
-
-
-def load_registry():
-    """The unit registry (database when populated, else the bundled fixture), or None."""
-    try:
-        from units.resolver import Registry
-    except ImportError:  # the units app not installed yet: names stay unresolved
-        return None
-    try:
-        return Registry.load()
-    except RuntimeError:  # database access refused (tests without a database): use the fixture
-        return Registry.from_fixture()
 
 
 _SPLIT = re.compile(r"[、，,；;/\s]+")
@@ -111,8 +101,6 @@ def resolve_units(text: str, registry) -> list[UnitRef]:
         return []
     if registry is None:
         return [UnitRef(p) for p in _fallback_pieces(text) if p.strip()]
-    from units.resolver import resolve
-
     res = resolve(text, registry)
     flat = re.sub(r"\s", "", text)
     placed: list[tuple[int, UnitRef]] = []

@@ -16,14 +16,16 @@ from documents.readers import Block, read_document
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "fixtures" / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
+# The hand-checked labels of the five seeds and the scorer, shared with units/tests.
+GOLD = Path(__file__).resolve().parents[2] / "testing" / "gold"
 SEED_NAMES = sorted(p.stem for p in SEEDS.glob("*.txt"))
 THRESHOLDS = {"item_f1": 0.97, "unit_f1": 0.97, "role_acc": 0.95}
 
 
 def _scorer():
-    # A verbatim copy of ../shared/gold/score.py, stored as .txt so the project's lint and
-    # format rules do not apply to a file we must not change.
-    loader = importlib.machinery.SourceFileLoader("gold_score", str(DATA / "score.py.txt"))
+    # The gold scorer, stored as .txt so the project's lint and format rules do not apply to a
+    # file that must stay exactly as it was handed over.
+    loader = importlib.machinery.SourceFileLoader("gold_score", str(GOLD / "score.py.txt"))
     spec = importlib.util.spec_from_loader("gold_score", loader)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -31,12 +33,12 @@ def _scorer():
 
 
 def score(result_json: dict, name: str, tmp_path: Path) -> dict[str, float]:
-    """Run the gold scorer (a copy of ../shared/gold/score.py) and return its three measures."""
+    """Run the gold scorer (testing/gold/score.py.txt) and return its three measures."""
     extracted = tmp_path / f"{name}.extracted.json"
     extracted.write_text(json.dumps(result_json, ensure_ascii=False), encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        _scorer().main(["score.py", str(extracted), str(DATA / f"{name}.json"), "--verbose"])
+        _scorer().main(["score.py", str(extracted), str(GOLD / f"{name}.json"), "--verbose"])
     line = next(x for x in out.getvalue().splitlines() if x.startswith("score:"))
     measures = dict(part.split("=") for part in line.removeprefix("score:").split())
     measures = {k: float(v) for k, v in measures.items()}

@@ -13,7 +13,7 @@ from documents.tests.seedtools import ROOT, SEEDS
 SEED = SEEDS / "004_27fa458a6cee6f7a.txt"
 
 
-def test_json_output_is_the_scorer_shape(capsys):
+def test_json_output_is_the_scorer_shape(db, capsys):
     call_command("extract", str(SEED), "--json")
     data = json.loads(capsys.readouterr().out)
     assert data["metadata"]["doc_number"] == "昌府办字〔2021〕20号"
@@ -22,7 +22,7 @@ def test_json_output_is_the_scorer_shape(capsys):
     assert item["lead_units"][0]["name"] == "区工信局" and item["lead_units"][0]["canonical"]
 
 
-def test_readable_output(capsys):
+def test_readable_output(db, capsys):
     call_command("extract", str(SEED))
     out = capsys.readouterr().out
     assert "分工方案" in out and "牵头：区工信局" in out and "共 84 项" in out

@@ -4,7 +4,6 @@ score the same."""
 
 import pytest
 
-from documents.extract.assign import load_registry
 from documents.pipeline import extract_file
 from documents.tests.seedtools import (
     SEED_NAMES,
@@ -16,6 +15,7 @@ from documents.tests.seedtools import (
     to_untabbed_text,
     to_xlsx,
 )
+from units.resolver import Registry
 
 TABLE_SEEDS = [n for n in SEED_NAMES if n.startswith(("000", "004"))]
 
@@ -99,8 +99,8 @@ def test_indicator_table_becomes_plan_indicators(registry):
     assert all(item.deadline and item.deadline.year == 2025 for item in result.items)
 
 
-def test_registry_loads_without_database():
-    assert load_registry() is not None
+def test_registry_file_resolves_without_database():
+    assert Registry.from_fixture().lookup("区发改委") is not None
 
 
 @pytest.mark.parametrize("name", TABLE_SEEDS)

@@ -65,14 +65,14 @@ def test_a_stale_edit_raises_conflict_and_changes_nothing(personas, document, se
     first = items_of(document)[0]
     services.update_item(second_supervisor, first, text="李科长先保存的内容", version=1)
     before = snapshot(first)
-    with pytest.raises(services.Conflict) as caught:
+    with pytest.raises(services.StaleVersion) as caught:
         services.update_item(personas.supervisor, first, text="王主任的内容", lead_names=["区教体局"], version=1)
     assert snapshot(first) == before
     conflict = caught.value
     assert conflict.expected_version == 1 and conflict.current.version == 2
     assert conflict.current.text == "李科长先保存的内容"
     assert conflict.current.reviewed_by == second_supervisor
-    assert [u.written for u in conflict.current_units] == ["区发改委", "区工信局"]
+    assert [u.written for u in conflict.current.units.order_by("role", "position", "id")] == ["区发改委", "区工信局"]
 
 
 def stale_calls(personas, document):
@@ -105,7 +105,7 @@ def test_every_item_changing_service_refuses_a_stale_version(personas, document,
     target, call = stale_calls(personas, document)[action]
     before = [snapshot(i) for i in items_of(document)]
     count = DraftItem.objects.count()
-    with pytest.raises(services.Conflict) as caught:
+    with pytest.raises(services.StaleVersion) as caught:
         call()
     assert caught.value.current.pk == target.pk
     assert [snapshot(i) for i in items_of(document)] == before
@@ -128,7 +128,7 @@ def test_fixing_a_name_on_many_items_makes_their_open_forms_stale(personas, fake
     first, second = items_of(document)
     services.set_item_unit(personas.supervisor, first.units.get(), unit=personas.other_unit, version=1)
     assert DraftItem.objects.get(pk=second.pk).version == 2
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         services.update_item(personas.supervisor, second, lead_names=["区某某办"], version=1)
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents import services
+from documents.actions import importing
 from documents.models import (
     DocumentKind,
     DraftItem,
@@ -23,6 +24,7 @@ from documents.models import (
 )
 from documents.readers.base import ReaderError
 from units.models import GroupAlias, UnitAlias, UnitGroup, UnitKind, UnresolvedName
+from units.registry import registry_from_db
 
 SOURCE = "关于印发某工作分工方案的通知\n一、重点任务\n1.推进项目建设\n2.开展专项整治\n3.各乡镇落实\n"
 
@@ -90,7 +92,7 @@ def fake_pipeline(monkeypatch):
             raise state["error"]
         return state["result"]
 
-    monkeypatch.setattr(services, "_extract_file", lambda: extract_file)
+    monkeypatch.setattr(importing, "extract_file", extract_file)
 
     def set_result(result=None, error=None):
         state["result"], state["error"] = result, error
@@ -204,7 +206,7 @@ def test_failure_mid_import_rolls_back_everything_and_leaves_no_file(
     def broken(text, context=""):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("units.services.record_unresolved", broken)
+    monkeypatch.setattr("documents.actions.importing.record_unresolved", broken)
     with pytest.raises(RuntimeError):
         services.import_upload(upload(), personas.supervisor)
     assert not SourceDocument.objects.exists()
@@ -315,7 +317,7 @@ def test_split_at_offset_and_at_line(personas, document):
 
 
 def test_set_item_unit_saves_an_alias_the_next_resolution_uses(personas, document):
-    from units.resolver import Registry, resolve
+    from units.resolver import resolve
 
     item = items_of(document)[1]
     row = item.units.get()
@@ -325,7 +327,7 @@ def test_set_item_unit_saves_an_alias_the_next_resolution_uses(personas, documen
     assert UnitAlias.objects.filter(alias="区某某办", unit=personas.other_unit).exists()
     queued = UnresolvedName.objects.get(text="区某某办")
     assert queued.resolved_unit == personas.other_unit
-    resolution = resolve("区某某办", Registry.from_db())
+    resolution = resolve("区某某办", registry_from_db())
     assert [m.unit_id for m in resolution.matches] == [personas.other_unit.pk]
 
 

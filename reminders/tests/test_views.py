@@ -137,6 +137,8 @@ def test_the_ledger_filters_assignments_under_supervision(client, year_end_task,
     services.urge(personas.supervisor, assignment)
     services.urge(personas.supervisor, assignment)
     login(client, personas.supervisor)
-    page = client.get(reverse("tasks:ledger"), {"supervised": "true"})
+    page = client.get(reverse("tasks:ledger"), {"supervised": "true", "view": "shares"})
     rows = page.context["table"].rows
     assert [row.record.pk for row in rows] == [assignment.pk]
+    by_task = client.get(reverse("tasks:ledger"), {"supervised": "true"})
+    assert [row["task"].pk for row in by_task.context["rows"]] == [year_end_task.pk]

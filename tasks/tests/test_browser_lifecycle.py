@@ -84,12 +84,17 @@ def test_lifecycle(browser, live_server, transactional_db, personas, tmp_path):
     supervisor.wait_for_selector("text=已销号")
 
     # 6. The ledger shows it done; the detail shows its history.
-    supervisor.goto(live_server.url + reverse("tasks:ledger") + "?state=done")
+    supervisor.goto(live_server.url + reverse("tasks:ledger") + "?state=done&view=shares")
     rows = supervisor.locator("[data-testid=assignments] tbody tr")
     assert rows.count() == 2
     assert supervisor.locator("[data-testid=assignments] td.state").all_inner_texts() == ["已办结", "已办结"]
     assert supervisor.locator("[data-testid=assignments] [data-light=grey]").count() == 2
     supervisor.screenshot(path=str(tmp_path / "5-ledger.png"), full_page=True)
+    # By task (the default view): one row for the task, its two shares folded under it.
+    supervisor.goto(live_server.url + reverse("tasks:ledger") + "?state=done")
+    assert supervisor.locator("[data-testid=ledger-tasks] tbody tr[data-task]").count() == 1
+    assert "2/2 已报送" in supervisor.inner_text(f"tr[data-task='{task.pk}']")
+    assert supervisor.locator(f"[data-testid=shares-{task.pk}] tr[data-assignment]").count() == 2
     supervisor.goto(live_server.url + reverse("tasks:detail", args=[task.pk]))
     history = supervisor.locator("[data-testid=history]").inner_text()
     for action in ("创建", "签收", "报送进展", "汇总报送", "申请办结", "退回", "销号"):

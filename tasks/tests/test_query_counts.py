@@ -104,28 +104,47 @@ LEDGER_FILTERS = [
     "?deadline_min=2026-01-01&deadline_max=2026-12-31",
     "?sort=-deadline",
     "?sort=unit",
+    # The dashboard's drill-through conditions.
+    "?task_light=red",
+    "?task_state=done&unit_kind=township",
+    "?ontime=yes",
+    "?no_report=on&role=support",
+    "?extension=any",
+    "?waiting=completion",
+    "?waiting=extension",
+    "?completed_after=2026-06-01&completed_before=2026-06-30",
+    "?became_overdue_after=2026-01-01&became_overdue_before=2026-06-15",
+    "?leader=null&document=null&section_exact=一、重点工作",
 ]
+
+
+# 10, plus the bell's unread count in the header (reminders).
+LEDGER_CEILING = 11
+
+
+@pytest.mark.parametrize("query", LEDGER_FILTERS)
+@pytest.mark.parametrize("who", ["supervisor", "lead_clerk"])
+def test_ledger_by_share(login, personas, frozen_today, who, query):
+    """The per-share view (`view=shares`) under the same filters."""
+    url = reverse("tasks:ledger") + (query + "&" if query else "?") + "view=shares"
+    assert_constant(login, personas, lambda: url, who, ceiling=LEDGER_CEILING)
 
 
 @pytest.mark.parametrize("query", LEDGER_FILTERS)
 @pytest.mark.parametrize("who", ["supervisor", "lead_clerk"])
 def test_ledger(login, personas, frozen_today, who, query):
-    assert_constant(login, personas, lambda: reverse("tasks:ledger") + query, who, ceiling=10)
+    """The ledger by task (the default view): one row per task, its shares folded under it."""
+    assert_constant(login, personas, lambda: reverse("tasks:ledger") + query, who, ceiling=LEDGER_CEILING)
 
 
 def test_ledger_filtered_by_unit_and_document(login, personas, frozen_today):
     url = lambda: reverse("tasks:ledger") + f"?unit={personas.support_unit.pk}"  # noqa: E731
-    assert_constant(login, personas, url, "supervisor", ceiling=10)
+    assert_constant(login, personas, url, "supervisor", ceiling=LEDGER_CEILING)
 
 
 @pytest.mark.parametrize("who", ["lead_clerk", "support_clerk", "supervisor"])
 def test_my_work(login, personas, frozen_today, who):
     assert_constant(login, personas, lambda: reverse("tasks:my_work"), who, ceiling=7)
-
-
-@pytest.mark.parametrize("who", ["supervisor", "leader", "lead_clerk"])
-def test_stats(login, personas, frozen_today, who):
-    assert_constant(login, personas, lambda: reverse("tasks:stats"), who, ceiling=11)
 
 
 def build_busy_task(personas, n: int, task=None):

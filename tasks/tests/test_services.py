@@ -256,7 +256,7 @@ class TestConcurrency:
     def test_stale_version_raises_conflict_and_changes_nothing(self, personas, lead_assignment):
         shown = lead_assignment.version
         services.report_progress(personas.lead_head, lead_assignment, progress="主任先报", percent=30, version=shown)
-        with pytest.raises(services.Conflict) as caught:
+        with pytest.raises(services.StaleVersion) as caught:
             services.report_progress(
                 personas.lead_clerk, lead_assignment, progress="联络员后报", percent=40, version=shown
             )

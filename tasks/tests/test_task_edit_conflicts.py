@@ -14,8 +14,8 @@ def test_a_stale_task_edit_is_refused_and_changes_nothing(personas, task):
     task.refresh_from_db()
     try:
         services.edit_task(personas.supervisor, task, **_edit_values(task, title="乙改的标题"), version=shown)
-    except services.StaleTask as stale:
-        assert "任务已被他人修改" in stale.messages[0] and "标题" in stale.messages[0]
+    except services.StaleVersion as stale:
+        assert "任务已被他人修改" in stale.message and "标题" in stale.message
         assert stale.current_version == shown + 1
     else:
         raise AssertionError("a stale edit went through")

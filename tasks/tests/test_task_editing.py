@@ -305,7 +305,7 @@ class TestRemoveAssignment:
             services.remove_assignment(personas.supervisor, support_assignment, reason="")
         shown = support_assignment.version
         services.acknowledge(personas.support_clerk, support_assignment)
-        with pytest.raises(services.Conflict):
+        with pytest.raises(services.StaleVersion):
             services.remove_assignment(personas.supervisor, support_assignment, reason="x", version=shown)
         assert Assignment.objects.filter(pk=support_assignment.pk).exists()
 

@@ -28,3 +28,11 @@ def test_merge_folds_a_duplicate_share_keeping_reports_and_the_lead_role(persona
     shares = list(task.assignments.all())
     assert [(a.unit, a.role) for a in shares] == [(personas.lead_unit, AssignmentRole.LEAD)]
     assert ProgressReport.objects.get(progress="已完成调研").assignment == shares[0]
+
+
+def test_units_open_assignment_filter_matches_the_done_state():
+    """units/ names the closed state by its value, without importing tasks: keep them equal."""
+    from tasks.states import AssignmentState
+    from units.views import OPEN_ASSIGNMENTS
+
+    assert OPEN_ASSIGNMENTS.children[0] == ("assignments__state", AssignmentState.DONE.value)

@@ -34,7 +34,8 @@ def test_login_required(client, task):
 
 
 def test_home_sends_people_to_their_screen(as_user):
-    assert as_user("supervisor").get("/")["Location"] == reverse("tasks:ledger")
+    assert as_user("supervisor").get("/")["Location"] == reverse("dashboard:workbench")
+    assert as_user("leader").get("/")["Location"] == reverse("dashboard:index")
     assert as_user("support_clerk").get("/")["Location"] == reverse("tasks:my_work")
 
 
@@ -96,6 +97,55 @@ class TestLedger:
         assert "推进重点项目建设" in body.content.decode()
         assert client.get(reverse("tasks:ledger"), {"light": "grey"}).status_code == 200
         assert client.get(reverse("tasks:ledger"), {"sort": "-deadline", "page": 1}).status_code == 200
+
+    def test_one_row_per_task_with_its_shares_folded_under_it(self, as_user, personas, task, other_task):
+        from documents.models import SourceDocument
+
+        document = SourceDocument.objects.create(title="重点工作分工方案")
+        task.source_document = document
+        task.save()
+        body = as_user("supervisor").get(reverse("tasks:ledger")).content.decode()
+        assert body.count("<tr data-task=") == 2
+        assert 'data-testid="ledger-total">2<' in body and "项任务" in body
+        # Document and section are group headers, not repeated per row.
+        assert body.count("重点工作分工方案") == 2  # the group header and the document filter's option
+        assert 'class="ledger-group"' in body and "一、重点工作" in body
+        # The shares unfold under the task, lead and supporting units as chips.
+        assert f'data-testid="shares-{task.pk}"' in body
+        assert body.count("data-assignment=") == 3
+        assert "区发改委" in body and "区工信局" in body
+        assert "0/2 已报送" in body
+
+    def test_share_view_is_a_toggle_that_keeps_the_filters(self, as_user, personas, task, other_task):
+        client = as_user("supervisor")
+        body = client.get(reverse("tasks:ledger"), {"q": "重点项目"}).content.decode()
+        assert "?q=%E9%87%8D%E7%82%B9%E9%A1%B9%E7%9B%AE&amp;view=shares" in body
+        body = client.get(reverse("tasks:ledger"), {"q": "重点项目", "view": "shares"}).content.decode()
+        assert 'data-testid="ledger-total">2<' in body and "条承办" in body
+        assert body.count("<tr data-assignment=") == 2
+
+    def test_waiting_filters(self, as_user, personas, lead_assignment, support_assignment):
+        p = personas
+        client = as_user("supervisor")
+        services.report_progress(p.support_clerk, support_assignment, progress="进展", percent=50)
+        services.request_extension(
+            p.support_clerk, support_assignment, requested_deadline=dt.date(2027, 3, 31), reason="材料未齐"
+        )
+        body = client.get(reverse("tasks:ledger"), {"waiting": "extension", "view": "shares"}).content.decode()
+        assert f'data-assignment="{support_assignment.pk}"' in body and 'data-testid="ledger-total">1<' in body
+        body = client.get(reverse("tasks:ledger"), {"waiting": "completion"}).content.decode()
+        assert "没有符合条件的事项" in body
+        services.consolidate(p.lead_clerk, lead_assignment, progress="汇总", percent=100)
+        services.request_completion(p.lead_clerk, lead_assignment)
+        body = client.get(reverse("tasks:ledger"), {"waiting": "completion"}).content.decode()
+        assert f'data-task="{lead_assignment.task_id}"' in body
+
+    def test_conditions_from_dashboard_links_are_shown_and_kept(self, as_user, personas, task):
+        client = as_user("leader")
+        url = reverse("tasks:ledger") + f"?view=shares&unit={personas.lead_unit.pk}&role=lead&no_report=on"
+        body = client.get(url).content.decode()
+        assert 'data-testid="link-conditions"' in body and "本期未报送" in body
+        assert '<input type="hidden" name="no_report" value="True">' in body
 
     def test_bad_filter_values_do_not_crash(self, as_user, task):
         response = as_user("supervisor").get(reverse("tasks:ledger"), {"unit": "abc", "deadline_after": "x"})
@@ -162,17 +212,12 @@ class TestEvidence:
 
 
 class TestStats:
-    @pytest.mark.parametrize("who", PERSONAS)
-    def test_opens_for_everyone(self, as_user, task, other_task, who):
-        response = as_user(who).get(reverse("tasks:stats"))
-        assert response.status_code == 200
-        assert "chart.umd.min.js" in response.content.decode()
+    """The 统计 page became the 统计看板 (dashboard/tests cover it); old bookmarks land there."""
 
-    def test_counts_what_the_person_reads(self, as_user, task, other_task):
-        body = as_user("supervisor").get(reverse("tasks:stats")).content.decode()
-        assert 'data-testid="task-total">2<' in body
-        body = as_user("other_clerk").get(reverse("tasks:stats")).content.decode()
-        assert 'data-testid="task-total">1<' in body
+    def test_old_address_redirects_to_the_dashboard(self, as_user):
+        response = as_user("leader").get(reverse("tasks:stats") + "?document=1")
+        assert response.status_code == 302
+        assert response["Location"] == reverse("dashboard:index") + "?document=1"
 
 
 def test_calendar_warning_only_for_those_who_can_enter_the_year(as_user, task):

@@ -8,7 +8,6 @@ crafted id answers 404; a person who may read but not change gets 403. Changes g
 from .editing import add_assignment, edit, remove_assignment, set_role
 from .lists import detail, evidence, ledger, my_work
 from .publishing import publish
-from .stats import stats
 from .workflow import (
     acknowledge,
     change_deadline,
@@ -38,5 +37,4 @@ __all__ = [
     "request_extension",
     "review",
     "set_role",
-    "stats",
 ]

@@ -30,11 +30,6 @@ def _get_rw_assignment_for_user(request, assignment_id: int) -> Assignment:
     return assignment
 
 
-def _require_supervisor(request) -> None:
-    if not request.user.is_supervisor:
-        raise PermissionDenied("仅督查室可以办理")
-
-
 def _calendar_warnings(request, today) -> list[str]:
     """ "Year X not entered" warnings, for the people who can enter it (督查室, 管理员)."""
     if not request.user.is_supervisor:

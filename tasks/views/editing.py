@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from accounts.guards import require_supervisor, run_action
 from units.models import Unit
 
 from .. import services
@@ -19,9 +20,8 @@ from ..models import (
 from .access import (
     _get_assignment_for_user,
     _get_task_for_user,
-    _require_supervisor,
 )
-from .workflow import _assignment_form, _run
+from .pages import assignment_form_view
 
 
 def _task_form_page(request, task, form, *, title, action, status=200, extra=None):
@@ -33,7 +33,7 @@ def _task_form_page(request, task, form, *, title, action, status=200, extra=Non
 def edit(request, task_id: int):
     """修改任务 (督查室): text, title, section, number, deadline, cycle, leader, tags, with a reason."""
     task = _get_task_for_user(request, task_id)
-    _require_supervisor(request)
+    require_supervisor(request.user)
     title = "编辑任务"
     if request.method != "POST":
         form = TaskEditForm(initial=TaskEditForm.initial_for(task))
@@ -41,8 +41,7 @@ def edit(request, task_id: int):
     form = TaskEditForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        _run(
-            form,
+        outcome = run_action(
             lambda: services.edit_task(
                 request.user,
                 task,
@@ -60,15 +59,17 @@ def edit(request, task_id: int):
                 reason=data["reason"],
                 version=data["version"],
             ),
+            form,
         )
-        if not form.errors:
+        if outcome.ok:
             messages.success(request, "任务已修改。")
             return redirect("tasks:detail", task.pk)
-        task.refresh_from_db()
-        if data.get("version") is not None and data["version"] != task.version:
-            # Stale: keep what the person typed, carry the current version so a second save is deliberate.
+        if outcome.stale:
+            # Keep what the person typed, carry the current version so a second save is deliberate.
+            form.add_error(None, outcome.stale.message)
             form.data = form.data.copy()
-            form.data["version"] = task.version
+            form.data["version"] = outcome.stale.current_version
+            task.refresh_from_db()
             return _task_form_page(request, task, form, title=title, action="edit", status=409)
     return _task_form_page(request, task, form, title=title, action="edit", status=400)
 
@@ -77,7 +78,7 @@ def edit(request, task_id: int):
 def add_assignment(request, task_id: int):
     """增加承办单位 (督查室): a unit picked from the list (with a search box), as lead or supporting."""
     task = _get_task_for_user(request, task_id)
-    _require_supervisor(request)
+    require_supervisor(request.user)
     title = "增加承办单位"
     extra = {"units": Unit.objects.active().exclude(assignments__task=task).order_by("sort_order", "name")}
     if request.method != "POST":
@@ -85,13 +86,14 @@ def add_assignment(request, task_id: int):
     form = AddAssignmentForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        added, _conflict = _run(
-            form,
+        outcome = run_action(
             lambda: services.add_assignment(
                 request.user, task, unit=data["unit"], role=data["role"], reason=data["reason"]
             ),
+            form,
         )
-        if not form.errors:
+        if outcome.ok:
+            added = outcome.result
             messages.success(request, f"已增加{added.unit}为{added.get_role_display()}单位。")
             return redirect("tasks:detail", task.pk)
     return _task_form_page(request, task, form, title=title, action="add_assignment", status=400, extra=extra)
@@ -101,8 +103,8 @@ def add_assignment(request, task_id: int):
 def remove_assignment(request, assignment_id: int):
     """移除承办单位 (督查室): a share assigned by mistake, with a reason; confirmed on its own page."""
     assignment = _get_assignment_for_user(request, assignment_id)
-    _require_supervisor(request)
-    return _assignment_form(
+    require_supervisor(request.user)
+    return assignment_form_view(
         request,
         assignment,
         RemoveAssignmentForm,
@@ -120,11 +122,11 @@ def remove_assignment(request, assignment_id: int):
 def set_role(request, assignment_id: int):
     """设为牵头 / 设为配合 (督查室), with a reason. The page offers the other role than the current one."""
     assignment = _get_assignment_for_user(request, assignment_id)
-    _require_supervisor(request)
+    require_supervisor(request.user)
     target = AssignmentRole.SUPPORT if assignment.is_lead else AssignmentRole.LEAD
     if request.method == "POST" and request.POST.get("role") in AssignmentRole.values:
         target = AssignmentRole(request.POST["role"])
-    return _assignment_form(
+    return assignment_form_view(
         request,
         assignment,
         SetRoleForm,

@@ -1,7 +1,8 @@
 """我的待办, 任务台账, the task page and its evidence downloads."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, F, OuterRef
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -10,15 +11,15 @@ from django_tables2 import RequestConfig
 from workdays import calendar
 
 from ..filters import AssignmentFilter
-from ..lights import assignment_light, is_overdue, task_light
+from ..lights import SEVERITY, Light, assignment_light, is_overdue, task_light
 from ..models import (
     OPEN_STATES,
     Assignment,
     AssignmentState,
     Evidence,
     ExtensionRequest,
-    ExtensionState,
     ProgressReport,
+    Task,
     TaskEvent,
 )
 from ..tables import AssignmentTable, MyWorkTable, light_badge
@@ -32,12 +33,20 @@ from .access import (
 
 @login_required
 def my_work(request):
-    """我的待办: the person's unit's open assignments, soonest due first."""
+    """我的待办: the person's unit's open assignments, soonest due first; a request the
+    supervision office returned is flagged with its reason."""
     today = timezone.localdate()
     unit_ids = request.user.memberships.values("unit")
+    last_report = ProgressReport.objects.filter(assignment=OuterRef("pk")).order_by(
+        "-is_consolidated", "-created", "-id"
+    )
     assignments = (
         _base_assignments()
         .filter(unit__in=unit_ids, state__in=OPEN_STATES)
+        .annotate(
+            last_review_state=Subquery(last_report.values("review_state")[:1]),
+            last_review_comment=Subquery(last_report.values("review_comment")[:1]),
+        )
         .order_by(F("deadline").asc(nulls_last=True), "id")
     )
     table = MyWorkTable(assignments, today=today, request=request, order_by=request.GET.get("sort"))
@@ -46,28 +55,160 @@ def my_work(request):
         "table": table,
         "unit": request.user.unit,
         "warnings": _calendar_warnings(request, today),
-        "pending_extensions": (
-            ExtensionRequest.objects.filter(state=ExtensionState.PENDING).count() if request.user.is_supervisor else 0
-        ),
     }
     return render(request, "tasks/my_work.html", ctx)
 
 
+LEDGER_VIEWS = {"tasks": "按任务", "shares": "按承办单位"}
+
+
 @login_required
 def ledger(request):
-    """任务台账: every share the person may read, filtered by an allow-list of URL parameters."""
+    """任务台账: one row per task (default) or per unit's share (`?view=shares`), over what the
+    person may read, filtered by an allow-list of URL parameters (filters.AssignmentFilter).
+
+    Filters select shares; the task view lists every task with at least one selected share,
+    so a dashboard number counting tasks and the task view show the same rows.
+    """
     today = timezone.localdate()
+    view = request.GET.get("view") if request.GET.get("view") in LEDGER_VIEWS else "tasks"
     visible = _base_assignments().filter(pk__in=Assignment.objects.visible_to(request.user).values("pk"))
     filterset = AssignmentFilter(
         request.GET or None, queryset=visible.order_by("task__source_document", "task_id", "role"), today=today
     )
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
-    table = AssignmentTable(queryset, today=today)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    # The paginator has counted the rows already: no second COUNT for the heading.
-    total = table.paginator.count
-    ctx = {"table": table, "filter": filterset, "warnings": _calendar_warnings(request, today), "total": total}
+    shares = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
+    ctx = {
+        "filter": filterset,
+        "form_fields": [filterset.form[name] for name in AssignmentFilter.FORM_FIELDS],
+        "conditions": _link_conditions(filterset),
+        "warnings": _calendar_warnings(request, today),
+        "view": view,
+        "views": _view_links(request, view),
+    }
+    if view == "shares":
+        table = AssignmentTable(shares, today=today)
+        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        # The paginator has counted the rows already: no second COUNT for the heading.
+        ctx.update(table=table, total=table.paginator.count)
+    else:
+        page = _task_page(request, shares, today)
+        rows = _task_rows(page, request.user, today)
+        grouped = request.GET.get("sort") not in TASK_SORTS
+        ctx.update(page=page, rows=rows, total=page.paginator.count, grouped=grouped, sort=request.GET.get("sort"))
     return render(request, "tasks/ledger.html", ctx)
+
+
+def _view_links(request, current: str) -> list[tuple[str, str, bool]]:
+    """The 按任务 / 按承办单位 toggle, keeping every filter."""
+    links = []
+    for value, label in LEDGER_VIEWS.items():
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("sort", None)
+        if value == "tasks":
+            params.pop("view", None)
+        else:
+            params["view"] = value
+        links.append((label, f"?{params.urlencode()}" if params else "?", value == current))
+    return links
+
+
+def _link_conditions(filterset) -> list[tuple[str, str]]:
+    """Conditions set by a dashboard link (not in the form), shown so nobody wonders why rows are missing."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    shown = []
+    for name, value in filterset.form.cleaned_data.items():
+        if name in AssignmentFilter.FORM_FIELDS or value in (None, "", False):
+            continue
+        field = filterset.form.fields[name]
+        if hasattr(value, "start"):  # a date range
+            if not (value.start or value.stop):
+                continue
+            text = f"{value.start or ''} 至 {value.stop or ''}"
+        elif getattr(field, "choices", None):
+            text = dict(field.choices).get(value, value)
+        elif value is True:
+            text = "是"
+        else:
+            text = str(value)
+        shown.append((str(field.label), str(text)))
+    return shown
+
+
+TASK_SORTS = {
+    "deadline": (F("deadline").asc(nulls_last=True), "id"),
+    "-deadline": (F("deadline").desc(nulls_last=True), "-id"),
+    "number": ("number", "id"),
+}
+
+
+def _task_page(request, shares, today):
+    """The page of tasks with at least one selected share, in document order (or by deadline)."""
+    tasks = (
+        Task.objects.filter(pk__in=shares.order_by().values("task"))
+        .select_related("source_document")
+        .annotate(
+            latest_progress=Subquery(_latest_consolidated.values("progress")[:1]),
+            latest_progress_at=Subquery(_latest_consolidated.values("created")[:1]),
+        )
+    )
+    sort = request.GET.get("sort")
+    if sort in TASK_SORTS:
+        tasks = tasks.order_by(*TASK_SORTS[sort])
+    else:
+        tasks = tasks.order_by(F("source_document_id").asc(nulls_last=True), "id")
+    paginator = Paginator(tasks, PER_PAGE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+_latest_consolidated = ProgressReport.objects.filter(assignment__task=OuterRef("pk"), is_consolidated=True).order_by(
+    "-created", "-id"
+)
+
+
+def _task_rows(page, user, today) -> list[dict]:
+    """One row per task of the page: lead and supporting units with their lights, the deadline
+    in force, the worst light and how many shares reported; group headers when the document or
+    section changes."""
+    tasks = list(page.object_list)
+    shares = (
+        Assignment.objects.visible_to(user)
+        .filter(task__in=[t.pk for t in tasks])
+        .select_related("unit")
+        .order_by("task_id", "role", "unit__sort_order", "id")
+    )
+    by_task: dict[int, list] = {}
+    for share in shares:
+        by_task.setdefault(share.task_id, []).append(share)
+    rows, previous = [], None
+    for task in tasks:
+        mine = by_task.get(task.pk, [])
+        for share in mine:
+            share.task = task
+            share.light = assignment_light(share, today, cycle=task.reporting_cycle)
+        lights = [s.light for s in mine]
+        worst = max(lights, key=lambda light: SEVERITY[light]) if lights else Light.GREEN
+        leads = [s for s in mine if s.is_lead]
+        deadlines = {s.deadline for s in mine if s.state != AssignmentState.DONE} or {s.deadline for s in mine}
+        group = (task.source_document, task.section)
+        rows.append(
+            {
+                "task": task,
+                "group": group if group != previous else None,
+                "leads": leads,
+                "supports": [s for s in mine if not s.is_lead],
+                "shares": mine,
+                "deadline": leads[0].deadline if leads else task.deadline,
+                "deadlines_differ": len(deadlines) > 1,
+                "light_badge": light_badge(worst),
+                "reported": sum(1 for s in mine if s.last_reported_at or s.state == AssignmentState.DONE),
+                "done": sum(1 for s in mine if s.state == AssignmentState.DONE),
+                "total": len(mine),
+            }
+        )
+        previous = group
+    return rows
 
 
 @login_required

@@ -5,19 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from accounts.guards import require_supervisor
 from documents.models import SourceDocument
 
 from ..publishing import publish_document
-from .access import (
-    _require_supervisor,
-)
 
 
 @login_required
 @require_POST
 def publish(request, document_id: int):
     """发布: the supervision office turns a document's accepted items into tasks and assignments."""
-    _require_supervisor(request)
+    require_supervisor(request.user)
     document = get_object_or_404(SourceDocument, pk=document_id)
     summary = publish_document(document, request.user)
     text = f"已发布 {len(summary.tasks)} 项任务，生成 {len(summary.assignments)} 个承办。"

@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
+
+from accounts.guards import StaleVersion, require_supervisor
 
 from .. import services
 from ..forms import (
@@ -26,62 +28,8 @@ from ..models import (
 from .access import (
     _get_assignment_for_user,
     _get_rw_assignment_for_user,
-    _require_supervisor,
 )
-
-
-def _form_page(request, assignment, form, *, title, action, conflict=None, extra=None, status=200):
-    ctx = {"assignment": assignment, "task": assignment.task, "form": form, "title": title, "action": action}
-    ctx["conflict"] = conflict
-    ctx.update(extra or {})
-    return render(request, "tasks/assignment_form.html", ctx, status=status)
-
-
-def _conflict_form(form_class, request, conflict: services.Conflict):
-    """Keep what the user typed, with the current version, so a second submit is a decision."""
-    data = request.POST.copy()
-    data["version"] = conflict.current.version
-    form = form_class(data)
-    form.is_valid()
-    return form
-
-
-def _run(form, call):
-    """Call a service; turn its refusals into form errors. Returns (result, conflict)."""
-    try:
-        return call(), None
-    except services.Conflict as conflict:
-        return None, conflict
-    except ValidationError as error:
-        for message in error.messages:
-            form.add_error(None, message)
-        return None, None
-
-
-def _assignment_form(
-    request, assignment, form_class, *, title, action, call, success, initial=None, extra=None, files=False
-):
-    """One workflow form on one share: GET shows it; POST validates, calls the service with the
-    cleaned data, and goes back to the task with the success message.
-
-    A refusal becomes a form error (400) and keeps what the person typed. A stale version
-    re-renders their input with the current version and what changed (409), so a second
-    submit is a decision, not an accident.
-    """
-    page = {"title": title, "action": action, "extra": extra}
-    if request.method != "POST":
-        return _form_page(request, assignment, form_class(initial=initial), **page)
-    form = form_class(request.POST, request.FILES) if files else form_class(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        _result, conflict = _run(form, lambda: call(data))
-        if conflict:
-            form = _conflict_form(form_class, request, conflict)
-            return _form_page(request, assignment, form, conflict=conflict, status=409, **page)
-        if not form.errors:
-            messages.success(request, success(data) if callable(success) else success)
-            return redirect("tasks:detail", assignment.task_id)
-    return _form_page(request, assignment, form, status=400, **page)
+from .pages import assignment_form_view
 
 
 @login_required
@@ -92,7 +40,7 @@ def acknowledge(request, assignment_id: int):
     try:
         services.acknowledge(request.user, assignment, version=request.POST.get("version") or None)
         messages.success(request, f"已签收：{assignment.task.display_title}")
-    except services.Conflict:
+    except StaleVersion:
         messages.warning(request, "该事项刚被他人办理过，请查看最新状态。")
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
@@ -106,7 +54,7 @@ def acknowledge(request, assignment_id: int):
 def report(request, assignment_id: int):
     """进展报送 with optional evidence files."""
     assignment = _get_rw_assignment_for_user(request, assignment_id)
-    return _assignment_form(
+    return assignment_form_view(
         request,
         assignment,
         ReportForm,
@@ -156,13 +104,13 @@ def complete(request, assignment_id: int):
         if data["request_completion"]:
             services.request_completion(request.user, assignment, comment=data["comment"])
 
-    return _assignment_form(
+    return assignment_form_view(
         request,
         assignment,
         CompletionForm,
         title=f"汇总报送 / 申请办结 · {assignment.unit}",
         action="complete",
-        initial={"version": assignment.version, "percent": 100},
+        initial=_completion_initial(assignment),
         extra={"supporting_reports": supporting, "blockers": services.completion_blockers(assignment)},
         files=True,
         call=consolidate_and_ask,
@@ -170,18 +118,28 @@ def complete(request, assignment_id: int):
     )
 
 
+def _completion_initial(assignment) -> dict:
+    """The consolidated form starts from the lead's last report (a returned request is revised,
+    not retyped)."""
+    initial = {"version": assignment.version, "percent": 100}
+    last = assignment.reports.order_by("-is_consolidated", "-created", "-id").first()
+    if last is not None:
+        initial.update(progress=last.progress, problems=last.problems, next_steps=last.next_steps)
+    return initial
+
+
 @login_required
 def review(request, assignment_id: int):
     """督查室 approves (销号) or returns (退回, reason required) a completion request."""
     assignment = _get_assignment_for_user(request, assignment_id)
-    _require_supervisor(request)
+    require_supervisor(request.user)
 
     def decide(data):
         if data["decision"] == ReviewForm.APPROVE:
             return services.approve(request.user, assignment, comment=data["comment"], version=data["version"])
         return services.return_for_revision(request.user, assignment, reason=data["comment"], version=data["version"])
 
-    return _assignment_form(
+    return assignment_form_view(
         request,
         assignment,
         ReviewForm,
@@ -198,7 +156,7 @@ def review(request, assignment_id: int):
 def request_extension(request, assignment_id: int):
     """延期申请 by the unit."""
     assignment = _get_rw_assignment_for_user(request, assignment_id)
-    return _assignment_form(
+    return assignment_form_view(
         request,
         assignment,
         ExtensionForm,
@@ -219,13 +177,13 @@ def decide_extension(request, extension_id: int):
         ExtensionRequest.objects.filter(assignment__in=visible).select_related("assignment__task", "assignment__unit"),
         pk=extension_id,
     )
-    _require_supervisor(request)
+    require_supervisor(request.user)
     assignment = extension.assignment
 
     def approved(data) -> bool:
         return data["decision"] == DecideExtensionForm.APPROVE
 
-    return _assignment_form(
+    return assignment_form_view(
         request,
         assignment,
         DecideExtensionForm,
@@ -243,8 +201,8 @@ def decide_extension(request, extension_id: int):
 def reassign(request, assignment_id: int):
     """改派 to another unit (督查室)."""
     assignment = _get_assignment_for_user(request, assignment_id)
-    _require_supervisor(request)
-    return _assignment_form(
+    require_supervisor(request.user)
+    return assignment_form_view(
         request,
         assignment,
         ReassignForm,
@@ -262,8 +220,8 @@ def reassign(request, assignment_id: int):
 def change_deadline(request, assignment_id: int):
     """调整时限 with a reason (督查室)."""
     assignment = _get_assignment_for_user(request, assignment_id)
-    _require_supervisor(request)
-    return _assignment_form(
+    require_supervisor(request.user)
+    return assignment_form_view(
         request,
         assignment,
         DeadlineForm,

@@ -1,9 +1,9 @@
-"""Hand-checked unit strings of the seed documents (copied from ../shared/gold) and what they name."""
+"""Hand-checked unit strings of the seed documents (testing/gold) and what they name."""
 
 import json
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "testing" / "gold"
 
 
 def gold_unit_strings() -> list[str]:

@@ -3,6 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from units.models import UnitKind
+from units.registry import current_registry
 from units.resolver import KIND_LABELS, Registry, resolve
 
 from .gold import EXPECTED, FAMILIES, GROUPS, gold_unit_strings
@@ -176,10 +177,10 @@ def test_name_like_note_is_part_of_written(registry):
     assert (match.written, match.note, match.name) == ("区政府办（外事办）", "（外事办）", "区政府办公室")
 
 
-def test_load_without_database_access_uses_the_fixture():
-    registry = Registry.load()  # no db fixture: pytest-django refuses database access
-    assert registry.source.endswith("units_changjiang.json")
-    assert resolve("区发改委", registry).resolved
+def test_registry_that_cannot_be_read_raises(django_db_blocker):
+    """No silent fallback to the bundled file: a database that refuses access raises."""
+    with django_db_blocker.block(), pytest.raises(RuntimeError):
+        current_registry()
 
 
 def test_district_spellings_come_from_the_registry_not_code():

@@ -2,7 +2,8 @@ import pytest
 
 from units import services
 from units.models import GroupAlias, Membership, Unit, UnitAlias, UnitEvent, UnitGroup, UnresolvedName
-from units.resolver import Registry, resolve
+from units.registry import registry_from_db
+from units.resolver import resolve
 from units.signals import units_merged
 
 
@@ -27,7 +28,7 @@ def test_add_alias_to_group(personas):
     group = UnitGroup.objects.create(name="各乡镇（街道）", kinds=["township", "subdistrict"])
     alias = services.add_alias(group, "各镇街", actor=personas.supervisor)
     assert isinstance(alias, GroupAlias)
-    assert resolve("各镇街", Registry.from_db()).matches[0].group_id == group.pk
+    assert resolve("各镇街", registry_from_db()).matches[0].group_id == group.pk
 
 
 def test_record_unresolved_upserts(db):
@@ -41,12 +42,12 @@ def test_record_unresolved_upserts(db):
 
 def test_map_unresolved_saves_alias_for_next_import(personas):
     entry = services.record_unresolved("发改")
-    assert resolve("发改", Registry.from_db()).leftover == ["发改"]
+    assert resolve("发改", registry_from_db()).leftover == ["发改"]
     services.map_unresolved(entry, unit=personas.lead_unit, actor=personas.supervisor)
     entry.refresh_from_db()
     assert entry.resolved_unit == personas.lead_unit and entry.resolved_by == personas.supervisor
     assert entry.resolved_at is not None
-    (match,) = resolve("发改", Registry.from_db()).matches
+    (match,) = resolve("发改", registry_from_db()).matches
     assert match.unit_id == personas.lead_unit.pk and match.method == "alias"
 
 
@@ -62,7 +63,7 @@ def test_retire_unit_with_successor_resolves_old_name_to_successor(db, personas)
     services.retire_unit(old, new, actor=personas.supervisor)
     old.refresh_from_db()
     assert not old.active and old.successor == new and old.valid_to
-    (match,) = resolve("吕蒙乡", Registry.from_db()).matches
+    (match,) = resolve("吕蒙乡", registry_from_db()).matches
     assert (match.unit_id, match.method) == (new.pk, "history")
     assert UnitEvent.objects.filter(unit=old, action="停用").exists()
     assert UnitEvent.objects.filter(unit=new, action="承接").exists()
@@ -105,7 +106,7 @@ def test_merge_moves_aliases_memberships_and_groups(personas):
     assert heard == [(duplicate.pk, personas.lead_unit.pk, personas.supervisor.pk)]
     assert UnitEvent.objects.filter(unit=duplicate, action="合并").exists()
     assert UnitEvent.objects.filter(unit=personas.lead_unit, action="合并").exists()
-    registry = Registry.from_db()
+    registry = registry_from_db()
     for written in ("区发展改革局", "发改局", "区发改部门"):
         assert resolve(written, registry).matches[0].unit_id == personas.lead_unit.pk
 

@@ -2,7 +2,8 @@ from django.urls import reverse
 
 from units import services
 from units.models import UnitGroup, UnresolvedName
-from units.resolver import Registry, resolve
+from units.registry import registry_from_db
+from units.resolver import resolve
 
 
 def test_queue_lists_open_names_with_suggestions(client, personas):
@@ -36,7 +37,7 @@ def test_supervisor_maps_name_and_next_resolve_reuses_it(client, personas):
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.resolved_unit == personas.lead_unit and entry.resolved_by == personas.supervisor
-    resolution = resolve("发改部门、区工信局", Registry.from_db())
+    resolution = resolve("发改部门、区工信局", registry_from_db())
     assert [m.unit_id for m in resolution.matches] == [personas.lead_unit.pk, personas.support_unit.pk]
     assert resolution.leftover == []
     page = client.get(reverse("units:unresolved")).content.decode()
@@ -48,7 +49,7 @@ def test_supervisor_maps_name_to_group(client, personas):
     entry = services.record_unresolved("各镇（街）")
     client.force_login(personas.supervisor)
     client.post(reverse("units:unresolved_map", args=[entry.pk]), {"target": f"group:{group.pk}"})
-    (match,) = resolve("各镇（街）", Registry.from_db()).matches
+    (match,) = resolve("各镇（街）", registry_from_db()).matches
     assert match.group_id == group.pk
 
 

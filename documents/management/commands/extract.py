@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--json", action="store_true", help="输出 JSON（../shared/gold/score.py 的格式）")
+        parser.add_argument("--json", action="store_true", help="输出 JSON（testing/gold/score.py.txt 评分的格式）")
         parser.add_argument("--max-mb", type=int, default=None, help="文件大小上限（MB）")
 
     def handle(self, *args, **options):

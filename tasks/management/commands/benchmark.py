@@ -60,11 +60,11 @@ class Command(BaseCommand):
 
     def run(self, n_tasks: int, repeat: int) -> None:
         from documents.pipeline import extract_file
-        from units.registry import load_registry
-        from units.resolver import Registry, resolve
+        from units.registry import load_registry, registry_from_db
+        from units.resolver import resolve
 
         load_registry()
-        registry = Registry.from_db()
+        registry = registry_from_db()
         self.stdout.write(f"benchmark on {connection.vendor}, {n_tasks} tasks, median of {repeat} runs")
 
         # Extraction over the five seed documents.
@@ -125,7 +125,11 @@ class Command(BaseCommand):
             ("任务台账 filtered: overdue (supervisor)", self.supervisor, reverse("tasks:ledger") + "?overdue=1"),
             ("任务台账 text search (supervisor)", self.supervisor, reverse("tasks:ledger") + "?q=重点项目"),
             ("我的待办 (unit clerk)", self.clerk, reverse("tasks:my_work")),
-            ("统计 (supervisor)", self.supervisor, reverse("tasks:stats")),
+            ("任务台账 by share (supervisor)", self.supervisor, reverse("tasks:ledger") + "?view=shares"),
+            # Pages of the dashboard app, reached by URL name (no import upwards).
+            ("统计看板 (supervisor)", self.supervisor, reverse("dashboard:index")),
+            ("统计看板 data.json (supervisor)", self.supervisor, reverse("dashboard:data")),
+            ("工作台 (supervisor)", self.supervisor, reverse("dashboard:workbench")),
         ]
         for label, user, url in pages:
             client = Client()

@@ -5,6 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from units.registry import current_registry
 from units.resolver import Registry, resolve
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         names = options["names"] or [line.rstrip("\n") for line in sys.stdin if line.strip()]
-        registry = Registry.from_fixture(options["fixture"]) if options["fixture"] else Registry.load()
+        registry = Registry.from_fixture(options["fixture"]) if options["fixture"] else current_registry()
         resolutions = [resolve(name, registry) for name in names]
         if options["json"]:
             payload = [

@@ -1,0 +1,345 @@
+"""The figures of the 统计看板, computed in grouped SQL, each with the ledger link that lists
+exactly the rows it counts.
+
+One definition for both: the rows behind the dashboard are the ledger's own filter set
+(tasks.filters.AssignmentFilter) applied to the dashboard's filters, and every number's link is
+those same filters plus the one condition that number adds (unit + role + light, state, …).
+A figure counting tasks links to the ledger by task, a figure counting shares (one unit's part
+of a task, 承办) links to the ledger by share (`view=shares`).
+
+Burden-reduction rule (减负): units are compared by outcomes only (assigned, done, done on time,
+overdue, extensions); nothing here counts logins, clicks, words or how many reports were made.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from tasks.filters import (
+    NONE,
+    AssignmentFilter,
+    became_overdue_condition,
+    completed_between,
+    with_outcomes,
+)
+from tasks.lights import (
+    LIGHT_OF_SEVERITY,
+    Light,
+    light_annotation,
+    on_time_condition,
+    report_missing_condition,
+    severity_annotation,
+)
+from tasks.models import Assignment, AssignmentRole, AssignmentState, ExtensionRequest
+from workdays import calendar
+
+# The dashboard's own filters, by their ledger names (so a link passes them on unchanged).
+FILTER_PARAMS = ("document", "section_exact", "unit_kind", "leader", "deadline_after", "deadline_before")
+TREND_WEEKS = 8
+OVERDUE_LIST_LENGTH = 30
+LIGHTS = (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY)
+
+
+@dataclass
+class Scope:
+    """What one person's dashboard counts: the filter values and the shares they select."""
+
+    params: dict[str, str]
+    shares: object  # an Assignment queryset
+    today: dt.date
+    errors: list[str] = field(default_factory=list)
+    visible: object = None  # every share the person may read (a superset of `shares`)
+    light: object = None  # lights.light_annotation over `visible`, judged once and reused by every query
+
+    def with_light(self, queryset):
+        """`queryset` with its `light_code`, without asking the calendar and the database again."""
+        if "light_code" in queryset.query.annotations:
+            return queryset
+        if self.light is None:
+            self.light = light_annotation(self.today, self.visible if self.visible is not None else self.shares)
+        return queryset.annotate(light_code=self.light)
+
+    def link(self, view: str = "tasks", **conditions) -> str:
+        """The ledger showing exactly the rows a figure counts."""
+        query = QueryDict(mutable=True)
+        for key, value in self.params.items():
+            query[key] = value
+        if view == "shares":
+            query["view"] = "shares"
+        for key, value in conditions.items():
+            query[key] = value
+        encoded = query.urlencode()
+        return f"{reverse('tasks:ledger')}?{encoded}" if encoded else reverse("tasks:ledger")
+
+    def figure(self, n: int, view: str = "tasks", **conditions) -> dict:
+        return {"n": n, "url": self.link(view, **conditions)}
+
+
+def scope_for(user, params: Mapping[str, str], today: dt.date) -> Scope:
+    """The shares a person's dashboard counts, under the filters in `params`.
+
+    Supervisors and leaders count every share; a unit's staff count only their unit's shares
+    (the unit is added to the filters, so their links land on their unit's rows too).
+    """
+    values = {key: str(params[key]).strip() for key in FILTER_PARAMS if str(params.get(key, "")).strip()}
+    visible = Assignment.objects.visible_to(user)
+    if not user.reads_everything:
+        unit = user.unit
+        if unit is None:
+            return Scope(params=values, shares=Assignment.objects.none(), today=today)
+        values["unit"] = str(unit.pk)
+    filterset = AssignmentFilter(values or None, queryset=visible, today=today)
+    if values and not filterset.is_valid():
+        errors = [f"{filterset.form.fields[name].label}：{'；'.join(e)}" for name, e in filterset.errors.items()]
+        kept = {key: value for key, value in values.items() if key == "unit"}
+        return Scope(params=kept, shares=_apply(kept, visible, today), today=today, errors=errors, visible=visible)
+    return Scope(params=values, shares=filterset.qs if values else visible, today=today, visible=visible)
+
+
+def _apply(values, visible, today):
+    return AssignmentFilter(values, queryset=visible, today=today).qs if values else visible
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def compute(scope: Scope) -> dict:
+    """Every figure the dashboard draws, as plain data (the page and data.json read the same dict)."""
+    units = unit_figures(scope)
+    shares_total = sum(row["assigned"]["n"] for rows in units.values() for row in rows)
+    share_lights = {light: 0 for light in LIGHTS}
+    for rows in units.values():
+        for row in rows:
+            for light in LIGHTS:
+                share_lights[light] += row["_lights"][light]
+            del row["_lights"]
+    sums = {
+        key: sum(row[key]["n"] for rows in units.values() for row in rows)
+        for key in ("done", "on_time", "overdue", "no_report", "extensions")
+    }
+    tasks = task_figures(scope)
+    headline = {
+        "tasks": scope.figure(tasks["total"]),
+        "tasks_done": scope.figure(tasks["done"], task_state=AssignmentState.DONE),
+        "tasks_overdue": scope.figure(tasks["lights"][Light.RED], task_light=Light.RED),
+        "task_completion_rate": _rate(tasks["done"], tasks["total"]),
+        "shares": scope.figure(shares_total, "shares"),
+        "shares_done": scope.figure(sums["done"], "shares", state=AssignmentState.DONE),
+        "shares_on_time": scope.figure(sums["on_time"], "shares", ontime="yes"),
+        "shares_late": scope.figure(sums["done"] - sums["on_time"], "shares", ontime="no"),
+        "shares_overdue": scope.figure(sums["overdue"], "shares", light=Light.RED),
+        "shares_no_report": scope.figure(sums["no_report"], "shares", no_report="on"),
+        "shares_extensions": scope.figure(sums["extensions"], "shares", extension="any"),
+        "share_completion_rate": _rate(sums["done"], shares_total),
+        "on_time_rate": _rate(sums["on_time"], sums["done"]),
+    }
+    lights = {
+        "tasks": [
+            {"light": light.value, "label": light.label, **scope.figure(tasks["lights"][light], task_light=light)}
+            for light in LIGHTS
+        ],
+        "shares": [
+            {"light": light.value, "label": light.label, **scope.figure(share_lights[light], "shares", light=light)}
+            for light in LIGHTS
+        ],
+    }
+    return {
+        "today": scope.today.isoformat(),
+        "filters": dict(scope.params),
+        "headline": headline,
+        "lights": lights,
+        "units": units,
+        "documents": group_figures(scope, "document"),
+        "sections": group_figures(scope, "section"),
+        "leaders": group_figures(scope, "leader"),
+        "overdue": overdue_list(scope),
+        "trend": trend(scope),
+        # 督办 (reminders.SupervisionOrder): open 督办 counts go here once the reminders app is
+        # merged; the lead wires them (this app must not import reminders before then).
+    }
+
+
+def unit_figures(scope: Scope) -> dict[str, list[dict]]:
+    """Per unit, lead and supporting work apart: assigned, done, done on time, overdue, no
+    report this period, with extension requests; one grouped query."""
+    has_extension = Exists(ExtensionRequest.objects.filter(assignment=OuterRef("pk")))
+    queryset = with_outcomes(scope.with_light(scope.shares)).annotate(has_extension=has_extension)
+    counts = {
+        "assigned": Count("id"),
+        "done": Count("id", filter=Q(state=AssignmentState.DONE)),
+        "on_time": Count("id", filter=on_time_condition()),
+        "overdue": Count("id", filter=Q(light_code=Light.RED)),
+        "no_report": Count("id", filter=report_missing_condition(scope.today)),
+        "extensions": Count("id", filter=Q(has_extension=True)),
+        **{f"light_{light.value}": Count("id", filter=Q(light_code=light)) for light in LIGHTS},
+    }
+    grouped = (
+        queryset.order_by()
+        .values("unit", "unit__name", "unit__short_name", "unit__kind", "unit__sort_order", "role")
+        .annotate(**counts)
+        .order_by("unit__sort_order", "unit__name", "role")
+    )
+    result: dict[str, list[dict]] = {AssignmentRole.LEAD.value: [], AssignmentRole.SUPPORT.value: []}
+    for group in grouped:
+        unit, role = group["unit"], group["role"]
+
+        def link(n, unit=unit, role=role, **conditions):
+            return scope.figure(n, "shares", unit=unit, role=role, **conditions)
+
+        result[role].append(
+            {
+                "unit_id": unit,
+                "unit": group["unit__short_name"] or group["unit__name"],
+                "unit_full": group["unit__name"],
+                "kind": group["unit__kind"],
+                "assigned": link(group["assigned"]),
+                "done": link(group["done"], state=AssignmentState.DONE),
+                "on_time": link(group["on_time"], ontime="yes"),
+                "overdue": link(group["overdue"], light=Light.RED),
+                "no_report": link(group["no_report"], no_report="on"),
+                "extensions": link(group["extensions"], extension="any"),
+                "on_time_rate": _rate(group["on_time"], group["done"]),
+                "_lights": {light: group[f"light_{light.value}"] for light in LIGHTS},
+            }
+        )
+    return result
+
+
+def task_figures(scope: Scope) -> dict:
+    """Tasks with at least one counted share, by state and by worst light (over all of the
+    task's shares, as lights.task_light): one query grouped by task."""
+    in_scope = scope.shares.order_by().values("task")
+    per_task = (
+        scope.with_light(Assignment.objects.filter(task__in=in_scope))
+        .order_by()
+        .values("task", "task__state")
+        .annotate(worst=Max(severity_annotation()))
+    )
+    lights = {light: 0 for light in LIGHTS}
+    total = done = 0
+    for row in per_task:
+        lights[LIGHT_OF_SEVERITY.get(row["worst"], Light.GREEN)] += 1
+        total += 1
+        done += row["task__state"] == AssignmentState.DONE
+    return {"total": total, "done": done, "lights": lights}
+
+
+GROUPINGS = {
+    # name: (the field grouped on, its label field, the ledger parameter, the value for "none")
+    "document": ("task__source_document", "task__source_document__title", "document", NONE),
+    "section": ("task__section", "task__section", "section_exact", None),
+    "leader": ("task__responsible_leader", "task__responsible_leader", "leader", NONE),
+}
+NONE_LABELS = {"document": "（无来源文件）", "section": "（无章节）", "leader": "（未指定分管领导）"}
+
+
+def group_figures(scope: Scope, name: str) -> list[dict]:
+    """Per document, section or 分管领导: tasks, tasks done, shares, shares overdue; one grouped query."""
+    key, label_key, param, none_value = GROUPINGS[name]
+    grouped = (
+        scope.with_light(scope.shares)
+        .order_by()
+        .values(key, label_key)
+        .annotate(
+            tasks=Count("task", distinct=True),
+            tasks_done=Count("task", distinct=True, filter=Q(task__state=AssignmentState.DONE)),
+            tasks_overdue=Count("task", distinct=True, filter=Q(light_code=Light.RED)),
+            shares=Count("id"),
+            shares_overdue=Count("id", filter=Q(light_code=Light.RED)),
+        )
+        .order_by(key)
+    )
+    rows = []
+    for group in grouped:
+        value = group[key]
+        if value in (None, ""):
+            if none_value is None:
+                continue  # an empty section cannot be selected exactly; its tasks count under the document
+            value, label = none_value, NONE_LABELS[name]
+        else:
+            label = group[label_key]
+        at = {param: value}
+        rows.append(
+            {
+                "key": str(value),
+                "label": label,
+                "tasks": scope.figure(group["tasks"], **at),
+                "tasks_done": scope.figure(group["tasks_done"], task_state=AssignmentState.DONE, **at),
+                # A task has an overdue share exactly when its worst light is red.
+                "tasks_overdue": scope.figure(group["tasks_overdue"], light=Light.RED, **at),
+                "shares": scope.figure(group["shares"], "shares", **at),
+                "shares_overdue": scope.figure(group["shares_overdue"], "shares", light=Light.RED, **at),
+                "completion_rate": _rate(group["tasks_done"], group["tasks"]),
+            }
+        )
+    return rows
+
+
+def overdue_list(scope: Scope) -> dict:
+    """The overdue shares, longest overdue first, with working days overdue (workdays.calendar)."""
+    rows = []
+    overdue = (
+        scope.with_light(scope.shares)
+        .filter(light_code=Light.RED)
+        .select_related("task", "unit")
+        .order_by("deadline", "task_id", "id")[:OVERDUE_LIST_LENGTH]
+    )
+    for share in overdue:
+        due = calendar.effective_deadline(share.deadline)
+        until = scope.today
+        if share.state == AssignmentState.COMPLETION_REQUESTED and share.completion_requested_at:
+            until = timezone.localdate(share.completion_requested_at)
+        rows.append(
+            {
+                "task_id": share.task_id,
+                "task": share.task.display_title,
+                "task_url": reverse("tasks:detail", args=[share.task_id]),
+                "number": share.task.number,
+                "unit": str(share.unit),
+                "role": share.get_role_display(),
+                "state": share.get_state_display(),
+                "deadline": share.deadline.isoformat(),
+                "working_days_overdue": calendar.working_days_between(due, until),
+            }
+        )
+    return {"rows": rows, "more_url": scope.link("shares", light=Light.RED), "shown": len(rows)}
+
+
+def week_starts(today: dt.date, weeks: int = TREND_WEEKS) -> list[dt.date]:
+    monday = today - dt.timedelta(days=today.weekday())
+    return [monday - dt.timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
+
+
+def trend(scope: Scope) -> list[dict]:
+    """Shares completed and shares newly overdue, per week over the last TREND_WEEKS weeks; one query."""
+    queryset = with_outcomes(scope.shares)
+    weeks = week_starts(scope.today)
+    counts = {}
+    for i, start in enumerate(weeks):
+        end = start + dt.timedelta(days=6)
+        counts[f"completed_{i}"] = Count("id", filter=completed_between(start, end))
+        counts[f"overdue_{i}"] = Count("id", filter=became_overdue_condition(start, end, scope.today))
+    totals = queryset.order_by().aggregate(**counts)
+    rows = []
+    for i, start in enumerate(weeks):
+        end = start + dt.timedelta(days=6)
+        rows.append(
+            {
+                "week": f"{start:%m-%d}",
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "completed": scope.figure(
+                    totals[f"completed_{i}"], "shares", completed_after=start, completed_before=end
+                ),
+                "new_overdue": scope.figure(
+                    totals[f"overdue_{i}"], "shares", became_overdue_after=start, became_overdue_before=end
+                ),
+            }
+        )
+    return rows

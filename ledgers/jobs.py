@@ -1,0 +1,59 @@
+"""Celery shells for large exports (GUIDE §2: take ids, call a plain function, safe to run twice)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from . import exports
+from .models import ExportJob, JobState
+
+
+def run_export(job_id: int) -> None:
+    """Build the ledger of an ExportJob and store its file. A job already claimed does nothing."""
+    claimed = ExportJob.objects.filter(pk=job_id, state=JobState.QUEUED).update(state=JobState.RUNNING)
+    if not claimed:
+        return
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    now = timezone.now()
+
+    def progress(done: int, total: int) -> None:
+        ExportJob.objects.filter(pk=job_id).update(done_rows=done, total_rows=total)
+
+    try:
+        shares, filters = exports.job_shares(job.requested_by, job.kind, job.params, timezone.localdate(now))
+        buffer = io.BytesIO()
+        total = exports.export(job.requested_by, shares, buffer, filters=filters, now=now, on_progress=progress)
+    except Exception as exc:
+        ExportJob.objects.filter(pk=job_id).update(state=JobState.FAILED, error=str(exc)[:500], finished=timezone.now())
+        raise
+    job.file.save(job.filename or exports.filename(now), ContentFile(buffer.getvalue()), save=False)
+    ExportJob.objects.filter(pk=job_id).update(
+        file=job.file.name, state=JobState.DONE, done_rows=total, total_rows=total, finished=timezone.now()
+    )
+
+
+@shared_task(name="ledgers.export")
+def export_ledger_job(job_id: int) -> None:
+    run_export(job_id)
+
+
+def dispatch(job: ExportJob) -> None:
+    """Queue the job once the row that describes it is committed."""
+    transaction.on_commit(lambda: export_ledger_job.delay(job.pk))
+
+
+def purge_expired(now: dt.datetime | None = None) -> int:
+    """Delete the files and rows of exports whose day is over; returns how many."""
+    now = now or timezone.now()
+    expired = list(ExportJob.objects.filter(expires_at__lt=now))
+    for job in expired:
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+    return len(expired)
