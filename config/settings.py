@@ -62,6 +62,9 @@ else:
 SITE_NAME = os.getenv("SITE_NAME", "督办")
 SITE_ROOT = os.getenv("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# A stale form (e.g. after logging in again) gets a Chinese page that keeps the typed text (the
+# form's local draft) instead of Django's technical page.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -82,6 +85,7 @@ INSTALLED_APPS = [
     "tasks",
     "ledgers",
     "dashboard",
+    "search",
     "reminders",
     "demo",
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("ledgers/", include("ledgers.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("search/", include("search.urls")),
     path("reminders/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,8 @@ class DocumentKind(models.TextChoices):
     EMERGENCY = "emergency", "应急预案"
     MEETING = "meeting", "会议纪要"
     ROSTER = "roster", "值班表"
+    INSTRUCTION = "instruction", "领导批示"
+    NOTICE = "notice", "通知"
     OTHER = "other", "其他"
 
 
@@ -47,6 +49,10 @@ class SourceDocument(models.Model):
     kind = models.CharField("类别", max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
     file = models.FileField("原文件", upload_to="documents/%Y/%m/", blank=True)
     original_filename = models.CharField("原文件名", max_length=255, blank=True)
+    # SHA-256 of the uploaded bytes: a second upload of the same file is recognised and refused
+    # (services.find_duplicate); the unique constraint holds it when two uploads race. Empty for
+    # a document whose file is gone, and for copies imported before the check existed.
+    content_hash = models.CharField("文件指纹", max_length=64, blank=True)
     text = models.TextField("提取文本", blank=True)
     status = models.CharField("状态", max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.EXTRACTED)
     reporting_schedule = models.CharField("报送要求", max_length=200, blank=True)
@@ -71,6 +77,12 @@ class SourceDocument(models.Model):
         verbose_name = "来源文件"
         verbose_name_plural = "来源文件"
         ordering = ("-created", "-id")
+        constraints = [
+            # One document per file: the upload's duplicate check looks it up by this key.
+            models.UniqueConstraint(
+                fields=["content_hash"], condition=~models.Q(content_hash=""), name="unique_document_content_hash"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -124,6 +136,10 @@ class DraftItem(models.Model):
     extra = models.JSONField("其他信息", default=dict, blank=True)
     source_start = models.PositiveIntegerField("原文起始行", null=True, blank=True)
     source_end = models.PositiveIntegerField("原文结束行", null=True, blank=True)
+    # What the item was read from ("表格第3行（序号2）", "括注…", "字段行（牵头单位、责任单位）",
+    # "人工选取原文第12–14行") and what extraction guessed ({"guesses": ["牵头单位按排列顺序推定…"]}):
+    # the review screen shows both so a person checks exactly those.
+    provenance = models.JSONField("来源与推定", default=dict, blank=True)
     state = models.CharField("审核状态", max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -5,12 +5,20 @@ The actions themselves live in `documents/actions/`: importing and review.
 
 from accounts.guards import StaleVersion
 
-from .actions.importing import NO_ITEMS_MESSAGE, ImportFailed, import_upload
+from .actions._core import resolve_name
+from .actions.importing import (
+    AlreadyImported,
+    ImportFailed,
+    content_hash,
+    find_duplicate,
+    import_upload,
+)
 from .actions.review import (
     UNCHANGED,
     accept,
     accept_all_resolved,
     add_item_unit,
+    apply_alias,
     blockers,
     groups_with_members,
     mark_published,
@@ -27,14 +35,17 @@ from .actions.review import (
 from .actions.schedule import set_reporting_schedule
 
 __all__ = [
-    "NO_ITEMS_MESSAGE",
     "UNCHANGED",
+    "AlreadyImported",
     "ImportFailed",
     "StaleVersion",
     "accept",
     "accept_all_resolved",
     "add_item_unit",
+    "apply_alias",
     "blockers",
+    "content_hash",
+    "find_duplicate",
     "groups_with_members",
     "import_upload",
     "mark_published",
@@ -42,6 +53,7 @@ __all__ = [
     "reject",
     "remove_item_unit",
     "reopen",
+    "resolve_name",
     "set_item_unit",
     "set_reporting_schedule",
     "set_unit_role",

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.guards import StaleVersion, require_supervisor, run_action
 from units.models import Unit, UnitGroup
+from workdays import calendar
 
 from . import services
 from .forms import AddUnitForm, FixUnitForm, ItemEditForm, ScheduleForm, SplitForm, UploadForm
@@ -156,18 +157,29 @@ def document_list(request):
 def upload(request):
     _require_supervisor(request)
     form = UploadForm()
+    duplicate = None
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 document = services.import_upload(form.cleaned_data["file"], request.user)
+            except services.AlreadyImported as exc:
+                # Nothing saved; the page links to the earlier import instead.
+                duplicate = exc.document
+                form.add_error("file", exc.message)
             except services.ImportFailed as exc:
                 form.add_error("file", exc.message)
             else:
                 items = document.items.count()
-                messages.success(request, f"已导入《{document.title}》，识别出 {items} 项工作任务，请逐项审核。")
+                if items:
+                    messages.success(request, f"已导入《{document.title}》，识别出 {items} 项工作任务，请逐项审核。")
+                else:
+                    messages.warning(
+                        request, "已保存全文，但没有自动识别出工作任务：请在原文中选中一段文字，设为条目。"
+                    )
                 return redirect("documents:review", pk=document.pk)
-    return render(request, "documents/upload.html", {"form": form}, status=400 if form.errors else 200)
+    ctx = {"form": form, "duplicate": duplicate}
+    return render(request, "documents/upload.html", ctx, status=400 if form.errors else 200)
 
 
 @login_required
@@ -188,6 +200,7 @@ def document_detail(request, pk: int):
         "schedule_form": ScheduleForm(
             initial={"report_cycle": document.report_cycle, "report_due_day": document.report_due_day}
         ),
+        "publishable_overdue": _past_due(items),
         **_plan_indicator_table(document.plan_indicators),
     }
     return render(request, "documents/detail.html", context)
@@ -214,6 +227,20 @@ def schedule(request, pk: int):
     else:
         messages.success(request, "报送周期已保存：此后发布的任务按此报送，已发布的任务请在任务页修改。")
     return redirect("documents:detail", document.pk)
+
+
+def _past_due(items) -> int:
+    """Accepted items whose deadline has passed (the rule of tasks.publishing.overdue_items): the
+    publish button says so before anyone clicks it."""
+    today = timezone.localdate()
+    return sum(
+        1
+        for i in items
+        if i.state == ReviewState.ACCEPTED
+        and not i.ongoing
+        and i.deadline is not None
+        and today > calendar.effective_deadline(i.deadline)
+    )
 
 
 def _plan_indicator_table(indicators: list[dict]) -> dict:

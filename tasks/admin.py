@@ -2,8 +2,10 @@ from django.contrib import admin
 
 from .models import (
     Assignment,
+    Comment,
     ExtensionRequest,
     Indicator,
+    Instruction,
     ProgressReport,
     Task,
     TaskChange,
@@ -81,3 +83,17 @@ class TaskEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Instruction)
+class InstructionAdmin(admin.ModelAdmin):
+    list_display = ("task", "author", "created")
+    search_fields = ("text", "task__text")
+    raw_id_fields = ("task", "author")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("task", "author", "author_unit", "created")
+    search_fields = ("text", "task__text")
+    raw_id_fields = ("task", "author", "author_unit", "mentioned_units")

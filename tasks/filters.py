@@ -34,6 +34,19 @@ CHECK = {"class": "form-check-input"}
 NONE = "null"
 
 
+class LabelledDateRangeWidget(django_filters.widgets.DateRangeWidget):
+    """The two date boxes of a range, each with its own accessible name (起 / 止): the field's
+    one <label> could point at neither (axe: "Form elements must have labels")."""
+
+    part_labels = ("时限起", "时限止")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for part, label in zip(context["widget"]["subwidgets"], self.part_labels, strict=False):
+            part["attrs"]["aria-label"] = label
+        return context
+
+
 class AssignmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="filter_text", widget=forms.TextInput(attrs=TEXT))
     document = django_filters.ModelChoiceFilter(
@@ -79,7 +92,7 @@ class AssignmentFilter(django_filters.FilterSet):
     )
     deadline = django_filters.DateFromToRangeFilter(
         label="时限范围",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date", **TEXT}),
+        widget=LabelledDateRangeWidget(attrs={"type": "date", "class": "form-control form-control-sm"}),
     )
     overdue = django_filters.BooleanFilter(
         label="仅看逾期", method="filter_overdue", widget=forms.CheckboxInput(attrs=CHECK)

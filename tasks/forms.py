@@ -185,3 +185,64 @@ class RemoveAssignmentForm(VersionedForm):
 class SetRoleForm(VersionedForm):
     role = forms.ChoiceField(choices=AssignmentRole.choices, widget=forms.HiddenInput)
     reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class PublishOverdueForm(forms.Form):
+    """Before publishing items whose deadline has passed: a new deadline for all of them, or as they are."""
+
+    NEW_DEADLINE, AS_IS = "new_deadline", "as_is"
+    overdue_choice = forms.ChoiceField(
+        label="已过期条目的处理",
+        choices=[(NEW_DEADLINE, "统一设定新的完成时限后发布"), (AS_IS, "按原时限发布（发布后即为逾期）")],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": "请选择已过期条目的处理方式"},
+    )
+    new_deadline = forms.DateField(
+        label="新的完成时限", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    reason = forms.CharField(
+        label="调整理由",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("overdue_choice") == self.NEW_DEADLINE:
+            if not data.get("new_deadline"):
+                self.add_error("new_deadline", "请填写新的完成时限")
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "请填写调整理由（记入每项任务的办理记录）")
+        return data
+
+
+def on_behalf_form(form_class: type[forms.Form]) -> type[forms.Form]:
+    """The same workflow form with the reason 督查室 must give when acting for a unit (代为办理)."""
+    reason = forms.CharField(
+        label="代为办理理由",
+        max_length=500,
+        help_text="记入办理记录，注明由督查室代为办理。",
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": "请填写代为办理的理由"},
+    )
+    return type(f"OnBehalf{form_class.__name__}", (form_class,), {"on_behalf_reason": reason})
+
+
+class InstructionForm(forms.Form):
+    text = forms.CharField(
+        label="批示内容",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-draft": "instruction"}),
+        error_messages={"required": "请填写批示内容"},
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="发言",
+        max_length=2000,
+        help_text="输入“@单位简称”提醒承办单位，例如 @区发改委。",
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "data-draft": "comment"}),
+        error_messages={"required": "请填写发言内容"},
+    )

@@ -419,6 +419,10 @@ class TaskEvent(models.Model):
     # rewrite history.
     unit_name = models.CharField("承办单位", max_length=100, blank=True)
     comment = models.TextField("说明", blank=True)
+    # 代为办理: the supervision office did the unit's own work (签收, 报送…) for it, deliberately
+    # and with a reason (tasks.on_behalf); the reason is in `on_behalf_reason`.
+    on_behalf = models.BooleanField("代为办理", default=False)
+    on_behalf_reason = models.TextField("代为办理理由", blank=True)
 
     class Meta:
         verbose_name = "办理记录"
@@ -448,3 +452,56 @@ class TaskChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class Instruction(models.Model):
+    """领导批示: a leader's written instruction on a task. Shown at the top of the task page to
+    everyone who may read the task; it changes neither the task nor its shares."""
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="instructions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="批示人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField("批示内容")
+    created = models.DateTimeField("批示时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "领导批示"
+        verbose_name_plural = "领导批示"
+        ordering = ("-created", "-id")
+        indexes = [
+            # The task page lists a task's instructions, newest first.
+            models.Index(fields=["task", "created"], name="instruction_task_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} 批示 {self.task}"
+
+
+class Comment(models.Model):
+    """One message in a task's discussion (unit staff and 督查室), with the units it @mentions.
+    A comment changes neither the task nor its shares."""
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发言人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The unit the author spoke for (None for 督查室); kept even if the person changes units.
+    author_unit = models.ForeignKey(
+        Unit, verbose_name="所在单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField("内容")
+    mentioned_units = models.ManyToManyField(Unit, verbose_name="提到的单位", blank=True, related_name="+")
+    created = models.DateTimeField("发言时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "任务讨论"
+        verbose_name_plural = "任务讨论"
+        ordering = ("created", "id")
+        indexes = [
+            # The task page's thread, oldest first.
+            models.Index(fields=["task", "created"], name="comment_task_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:30]}"

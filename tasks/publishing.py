@@ -11,7 +11,13 @@ Rules (issue 4, point 4):
 - the reporting cycle comes from the item's recurrence, else the document's reporting schedule;
 - the item's indicators become tasks.Indicator rows of its task, and the document's own
   indicator table (指标分解表) becomes Indicator rows of the document, once;
-- published items are marked 已发布 and the document 已发布. Publishing again creates nothing new.
+- published items are marked 已发布 and the document 已发布. Publishing again creates nothing new;
+  nor does an item already published from the same source (a copy of the same file imported
+  before duplicate uploads were refused, recognised by 文号 and title, with the same number and
+  text): it is skipped with the task it is already;
+- items whose deadline has already passed are counted before publishing (overdue_items); the
+  supervision office either publishes them knowingly or gives them one new deadline with a
+  reason, recorded on each task's history (调整时限, the source's date kept as 原定时限).
 """
 
 from __future__ import annotations
@@ -20,14 +26,16 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from documents.models import DocumentStatus, DraftItem, ItemRole, ReviewState, SourceDocument
 from documents.services import blockers, mark_published
+from workdays import calendar
 
-from .models import Assignment, Indicator, ReportingCycle, Task
+from .models import Assignment, EventAction, Indicator, ReportingCycle, Task, TaskChange, TaskEvent
 from .services import create_task
 
 
@@ -42,6 +50,8 @@ class PublishSummary:
     tasks: list[Task] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     skipped: list[SkippedItem] = field(default_factory=list)
+    # Tasks published with the new deadline given for items already overdue.
+    moved: list[Task] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -126,30 +136,81 @@ def _indicator_rows(indicators: list) -> list[dict]:
     return rows
 
 
+def is_past(deadline: dt.date | None, today: dt.date) -> bool:
+    """A deadline already passed on publishing day: the rule of lights.is_overdue (a deadline on a
+    non-working day runs to the next working day)."""
+    return deadline is not None and today > calendar.effective_deadline(deadline)
+
+
+def overdue_items(document: SourceDocument, today: dt.date) -> list[DraftItem]:
+    """The accepted, not yet published items whose deadline has already passed on `today`:
+    published as they are, every share of them would be red at once."""
+    accepted = document.items.filter(state=ReviewState.ACCEPTED, ongoing=False, deadline__lt=today)
+    return [item for item in accepted.order_by("position", "id") if is_past(item.deadline, today)]
+
+
+def _same_source_documents(document: SourceDocument):
+    """This document and earlier imports of the same file (same bytes, or same 文号 and title)."""
+    same = Q(pk=document.pk)
+    if document.content_hash:
+        same |= Q(content_hash=document.content_hash)
+    if document.doc_number and document.title:
+        same |= Q(doc_number=document.doc_number, title=document.title)
+    return SourceDocument.objects.filter(same)
+
+
+def _record_publish_deadline(task: Task, actor, *, old: dt.date, new: dt.date, reason: str, now) -> None:
+    """The one-step new deadline of an overdue item, on the task's history like any 调整时限."""
+    event = TaskEvent.objects.create(
+        task=task, actor=actor, at=now, action=EventAction.DEADLINE_CHANGED, comment=f"发布时调整：{reason}"
+    )
+    TaskChange.objects.create(event=event, field="完成时限", old_value=old.isoformat(), new_value=new.isoformat())
+
+
 def publish_document(
     document: SourceDocument,
     actor,
     *,
     items: Sequence[DraftItem] | None = None,
+    overdue_deadline: dt.date | None = None,
+    overdue_reason: str = "",
     now: dt.datetime | None = None,
 ) -> PublishSummary:
     """Create the tasks and assignments of a document's accepted items (see the module rules).
 
-    `items` limits publishing to those items (still only the accepted ones).
+    `items` limits publishing to those items (still only the accepted ones). With
+    `overdue_deadline` (and a reason), every item whose deadline has already passed is published
+    with that deadline instead; the new date must not itself be past.
     """
     if actor is None or not actor.is_authenticated or not actor.is_supervisor:
         raise PermissionDenied("仅督查室可以发布任务")
     now = now or timezone.now()
+    today = timezone.localdate(now)
+    if overdue_deadline is not None:
+        overdue_reason = (overdue_reason or "").strip()
+        if not overdue_reason:
+            raise ValidationError("请填写调整时限的理由")
+        if is_past(overdue_deadline, today):
+            raise ValidationError("新的完成时限不能早于今天")
     summary = PublishSummary()
     with transaction.atomic():
         document = SourceDocument.objects.select_for_update().get(pk=document.pk)
         candidates = document.items.filter(state=ReviewState.ACCEPTED).prefetch_related("units__group")
         if items is not None:
             candidates = candidates.filter(pk__in=[i.pk for i in items])
+        same_source = _same_source_documents(document)
         for item in candidates.order_by("position", "id"):
             if Task.objects.filter(source_item=item).exists():
                 # Published before (e.g. by an interrupted run): just record the state.
                 mark_published([item])
+                continue
+            twin = (
+                Task.objects.filter(source_document__in=same_source, number=item.number, text=item.text)
+                .order_by("id")
+                .first()
+            )
+            if twin is not None:
+                summary.skipped.append(SkippedItem(item, [f"同一来源文件的该条目已发布为任务 #{twin.pk}"]))
                 continue
             reasons = blockers(item)
             lead, support = _item_units(item)
@@ -159,6 +220,7 @@ def publish_document(
                 summary.skipped.append(SkippedItem(item, reasons))
                 continue
             cycle = reporting_cycle(item.recurrence, document.report_cycle, document.reporting_schedule)
+            moved = overdue_deadline is not None and not item.ongoing and is_past(item.deadline, today)
             task = create_task(
                 actor,
                 text=item.text,
@@ -168,7 +230,7 @@ def publish_document(
                 source_item=item,
                 section=" / ".join(item.section_path)[:300],
                 number=item.number,
-                deadline=item.deadline,
+                deadline=overdue_deadline if moved else item.deadline,
                 deadline_text=item.deadline_text,
                 ongoing=item.ongoing,
                 reporting_cycle=cycle,
@@ -176,6 +238,13 @@ def publish_document(
                 responsible_leader=item.responsible_leader,
                 now=now,
             )
+            if moved:
+                # The source's date stays on record as each share's 原定时限.
+                task.assignments.update(original_deadline=item.deadline)
+                _record_publish_deadline(
+                    task, actor, old=item.deadline, new=overdue_deadline, reason=overdue_reason, now=now
+                )
+                summary.moved.append(task)
             Indicator.objects.bulk_create(
                 Indicator(task=task, source_document=document, **row) for row in _indicator_rows(item.indicators)
             )

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import GroupAlias, Membership, Unit, UnitAlias, UnitEvent, UnitGroup, UnresolvedName
-from .signals import units_merged
+from .signals import alias_added, units_merged
 
 
 class RegistryError(ValueError):
@@ -44,8 +44,9 @@ def _check_alias_free(written: str, owner: Unit | UnitGroup) -> None:
 def add_alias(unit_or_group: Unit | UnitGroup, written: str, actor) -> UnitAlias | GroupAlias | None:
     """Record another written form of a unit's or group's name.
 
-    Adding a form the target already has changes nothing and returns None; a form that
-    names something else is refused (RegistryError).
+    Adding a form the target already has creates nothing and returns None; a form that
+    names something else is refused (RegistryError). Either way `alias_added` tells other apps
+    the form now names the target (documents resolve it in every draft item still in review).
     """
     written = _clean_written(written)
     target = unit_or_group
@@ -56,8 +57,16 @@ def add_alias(unit_or_group: Unit | UnitGroup, written: str, actor) -> UnitAlias
         alias, created = UnitAlias.objects.get_or_create(unit=target, alias=written, defaults={"created_by": actor})
         if created:
             UnitEvent.objects.create(unit=target, actor=actor, action="添加别名", detail=written)
-        return alias if created else None
-    alias, created = GroupAlias.objects.get_or_create(group=target, alias=written, defaults={"created_by": actor})
+    else:
+        alias, created = GroupAlias.objects.get_or_create(group=target, alias=written, defaults={"created_by": actor})
+    # Draft items still in review that carry this name unresolved take it at once.
+    alias_added.send(
+        sender=type(target),
+        written=written,
+        unit=target if isinstance(target, Unit) else None,
+        group=target if isinstance(target, UnitGroup) else None,
+        actor=actor,
+    )
     return alias if created else None
 
 

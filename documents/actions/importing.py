@@ -5,12 +5,14 @@ file. If the write fails the stored file is removed again, so no orphan file sta
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.guards import require_supervisor
 from documents.pipeline import extract_file
@@ -30,8 +32,6 @@ from ..models import (
 from ._core import SUPERVISOR_ONLY, Resolved, registry_or_loaded
 from .schedule import schedule_fields
 
-NO_ITEMS_MESSAGE = "未识别到工作任务条目，文件未保存。请确认文件是分工方案、实施方案或工作要点等含有工作任务的文件。"
-
 
 class ImportFailed(Exception):
     """The document could not be imported; `message` is shown to the user as it is (Chinese)."""
@@ -39,6 +39,18 @@ class ImportFailed(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class AlreadyImported(ImportFailed):
+    """The file (same bytes, or the same 文号 and title) was imported before; nothing was saved.
+
+    `document` is the earlier import, for the message's link.
+    """
+
+    def __init__(self, document: SourceDocument, reason: str) -> None:
+        when = timezone.localtime(document.created)
+        super().__init__(f"该文件{reason}已于{when:%Y-%m-%d %H:%M}导入为《{document.title}》，未重复导入。")
+        self.document = document
 
 
 def _get(obj, name: str, default=None):
@@ -103,31 +115,86 @@ def _place(entry, units_by_id, groups_by_id, units_by_name, groups_by_name) -> R
     return Resolved(None, None)
 
 
+def content_hash(uploaded_file) -> str:
+    """SHA-256 of a file's bytes, read in chunks; the file is rewound for the reader."""
+    digest = hashlib.sha256()
+    if hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0)
+    if hasattr(uploaded_file, "chunks"):
+        for chunk in uploaded_file.chunks():
+            digest.update(chunk)
+    else:
+        for chunk in iter(lambda: uploaded_file.read(1 << 20), b""):
+            digest.update(chunk)
+    if hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0)
+    return digest.hexdigest()
+
+
+def find_duplicate(*, digest: str = "", doc_number: str = "", title: str = "") -> tuple[SourceDocument, str] | None:
+    """The document this upload was already imported as, with how it was recognised, or None.
+
+    Rule: the same bytes (content hash) are the same file; so is a file with the same 文号 and
+    the same title (the same document saved again, e.g. as .docx instead of .txt). A title alone
+    is not enough: annual plans share titles, and a document without a 文号 is told apart by
+    its bytes only.
+    """
+    if digest:
+        found = SourceDocument.objects.filter(content_hash=digest).order_by("created", "id").first()
+        if found is not None:
+            return found, ""
+    doc_number, title = (doc_number or "").strip(), (title or "").strip()
+    if doc_number and title:
+        found = SourceDocument.objects.filter(doc_number=doc_number, title=title).order_by("created", "id").first()
+        if found is not None:
+            return found, f"（文号 {doc_number}、标题相同）"
+    return None
+
+
 def import_upload(uploaded_file, actor, *, registry=None, filename: str | None = None) -> SourceDocument:
     """Read, extract and save one uploaded document with its draft items, or save nothing.
 
     Rules: the file is read and its items extracted before anything is written; a file the
-    readers refuse, or one with no recognisable work items (未识别到工作任务条目), raises
-    ImportFailed and leaves no rows and no stored file. Unresolved unit names are kept on the
-    items (flagged for review) and recorded in the registry's 未识别名称 queue.
+    readers refuse raises ImportFailed and leaves no rows and no stored file. A readable file
+    with no recognisable work items is saved all the same (its run warns), for items to be
+    made by hand in review. A file imported before (same bytes, or
+    same 文号 and title: find_duplicate) raises AlreadyImported naming the earlier document.
+    Unresolved unit names are kept on the items (flagged for review) and recorded in the
+    registry's 未识别名称 queue.
     """
     require_supervisor(actor, SUPERVISOR_ONLY)
     filename = filename or getattr(uploaded_file, "name", "") or "upload"
     filename = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    digest = content_hash(uploaded_file)
+    duplicate = find_duplicate(digest=digest)
+    if duplicate is not None:
+        raise AlreadyImported(*duplicate)
     registry = registry_or_loaded(registry)
     started = time.monotonic()
     result = _run_pipeline(uploaded_file, filename, registry, _max_bytes())
+    # No recognised items is no dead end: the document is saved with its text and opens in
+    # review, where a person makes items from passages (documents.actions.manual).
     items = list(_get(result, "items", []) or [])
-    if not items:
-        raise ImportFailed(NO_ITEMS_MESSAGE)
+    metadata = _get(result, "metadata") or {}
+    duplicate = find_duplicate(doc_number=_get(metadata, "doc_number") or "", title=_document_title(metadata, filename))
+    if duplicate is not None:
+        raise AlreadyImported(*duplicate)
     duration_ms = _get(result, "duration_ms") or int((time.monotonic() - started) * 1000)
 
     stored_name = ""
     try:
         with transaction.atomic():
-            document = _create_document(uploaded_file, filename, actor, result)
+            document = _create_document(uploaded_file, filename, actor, result, digest)
             stored_name = document.file.name
             _create_items(document, actor, result, items, duration_ms)
+    except IntegrityError:
+        # Two uploads of one file at once: the other one won the unique content hash.
+        if stored_name:
+            document.file.storage.delete(stored_name)
+        duplicate = find_duplicate(digest=digest)
+        if duplicate is None:
+            raise
+        raise AlreadyImported(*duplicate) from None
     except BaseException:
         if stored_name:
             document.file.storage.delete(stored_name)
@@ -135,10 +202,15 @@ def import_upload(uploaded_file, actor, *, registry=None, filename: str | None =
     return document
 
 
-def _create_document(uploaded_file, filename: str, actor, result) -> SourceDocument:
+def _document_title(metadata, filename: str) -> str:
+    return (_get(metadata, "title") or filename.rsplit(".", 1)[0])[:300]
+
+
+def _create_document(uploaded_file, filename: str, actor, result, digest: str = "") -> SourceDocument:
     metadata = _get(result, "metadata") or {}
     document = SourceDocument(
-        title=(_get(metadata, "title") or filename.rsplit(".", 1)[0])[:300],
+        title=_document_title(metadata, filename),
+        content_hash=digest,
         doc_number=(_get(metadata, "doc_number") or "")[:100],
         issuer=(_get(metadata, "issuer") or "")[:200],
         issued_date=_as_date(_get(metadata, "issued_date")),
@@ -195,6 +267,7 @@ def _create_items(document: SourceDocument, actor, result, items: Sequence, dura
             extra={**(_get(entry, "extra") or {}), "kind": _get(entry, "kind") or ""},
             source_start=_get(entry, "source_start"),
             source_end=_get(entry, "source_end"),
+            provenance=dict(_get(entry, "provenance") or {}),
         )
         for role, key in ((ItemRole.LEAD, "lead_units"), (ItemRole.SUPPORT, "support_units")):
             for unit_position, unit_entry in enumerate(_get(entry, key) or [], start=1):

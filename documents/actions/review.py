@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.guards import require_supervisor
 from units.models import Unit, UnitGroup, UnresolvedName
+from units.resolver import fold
 from units.services import RegistryError, add_alias, map_unresolved
 
 from ..models import (
@@ -54,7 +55,7 @@ def split_names(text: str) -> list[str]:
     return [name.strip() for name in names if name.strip()]
 
 
-def _set_units(item: DraftItem, role: str, names: Sequence[str], registry) -> None:
+def set_item_units(item: DraftItem, role: str, names: Sequence[str], registry) -> None:
     """Replace the item's units of one role by `names`, keeping what was already resolved for a name."""
     existing = {u.written: u for u in item.units.filter(role=role)}
     keep_ids = []
@@ -126,13 +127,13 @@ def update_item(
     if lead_names is not None or support_names is not None:
         registry = registry_or_loaded(registry)
         if lead_names is not None:
-            _set_units(item, ItemRole.LEAD, list(dict.fromkeys(lead_names)), registry)
+            set_item_units(item, ItemRole.LEAD, list(dict.fromkeys(lead_names)), registry)
             item.lead_text = "、".join(lead_names)
             fields.append("lead_text")
         if support_names is not None:
             leads = set(lead_names or item.units.filter(role=ItemRole.LEAD).values_list("written", flat=True))
             names = [n for n in dict.fromkeys(support_names) if n not in leads]
-            _set_units(item, ItemRole.SUPPORT, names, registry)
+            set_item_units(item, ItemRole.SUPPORT, names, registry)
             item.support_text = "、".join(names)
             fields.append("support_text")
     touch(item, actor, now, fields)
@@ -237,6 +238,29 @@ def set_item_unit(
     item_unit.save(update_fields=["unit", "group", "method", "score"])
     touch(item, actor, timezone.now())
     return item_unit
+
+
+def apply_alias(written: str, *, unit: Unit | None = None, group: UnitGroup | None = None) -> int:
+    """A name now known (a new alias) is resolved in every draft item still in review.
+
+    Rule: each unresolved unit row whose written form folds to the same key (brackets of either
+    width and spaces ignored, units.resolver.fold) takes the unit or group, in every document,
+    on items not yet published or merged; those items' open forms become stale (version + 1).
+    Returns how many rows changed. Called by the units app's `alias_added` signal, inside the
+    transaction that saved the alias.
+    """
+    if (unit is None) == (group is None):
+        return 0
+    key = fold(written)
+    in_review = DraftItemUnit.objects.filter(unit__isnull=True, group__isnull=True).exclude(
+        item__state__in=(ReviewState.PUBLISHED, ReviewState.MERGED)
+    )
+    ids = [pk for pk, text in in_review.values_list("pk", "written") if fold(text) == key]
+    if not ids:
+        return 0
+    rows = DraftItemUnit.objects.filter(pk__in=ids)
+    DraftItem.objects.filter(pk__in=rows.values("item")).update(version=F("version") + 1)
+    return rows.update(unit=unit, group=group, method="alias", score=1.0)
 
 
 def _set_state(actor, item: DraftItem, state: str, version: int | None) -> DraftItem:

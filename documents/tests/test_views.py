@@ -226,7 +226,11 @@ def test_merge_split_accept_all_and_publish(client, personas, document):
     assert states[first.pk] == states[third.pk] == ReviewState.ACCEPTED
     assert states[second.pk] == ReviewState.PENDING
 
-    response = client.post(reverse("tasks:publish", args=[document.pk]), follow=True)
+    # The items' deadlines (2021) have passed: publishing asks first and creates nothing yet.
+    confirm = client.post(reverse("tasks:publish", args=[document.pk]))
+    assert confirm.status_code == 200 and "publish-confirm" in confirm.content.decode()
+    assert Task.objects.count() == 0
+    response = client.post(reverse("tasks:publish", args=[document.pk]), {"overdue_choice": "as_is"}, follow=True)
     assert "已发布 2 项任务" in response.content.decode()
     assert Task.objects.count() == 2
     again = client.post(reverse("tasks:publish", args=[document.pk]), follow=True)

@@ -58,9 +58,13 @@ class TestReport:
         assert client.post(url, _report_data(1)).status_code == status
         assert not support_assignment.reports.exists()
 
-    def test_supervisor_may_report_on_behalf(self, as_user, support_assignment):
+    def test_supervisor_reports_for_the_unit_only_with_a_reason(self, as_user, support_assignment):
         url = reverse("tasks:report", args=[support_assignment.pk])
-        assert as_user("supervisor").post(url, _report_data(1)).status_code == 302
+        refused = as_user("supervisor").post(url, _report_data(1))
+        assert refused.status_code == 400 and "请填写代为办理的理由" in refused.content.decode()
+        assert not support_assignment.reports.exists()
+        response = as_user("supervisor").post(url, _report_data(1, on_behalf_reason="单位报来纸质材料"))
+        assert response.status_code == 302
 
     def test_concurrent_edit_shows_what_changed_and_keeps_input(self, as_user, personas, lead_assignment):
         client = as_user("lead_clerk")

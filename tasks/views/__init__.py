@@ -5,6 +5,7 @@ crafted id answers 404; a person who may read but not change gets 403. Changes g
 `tasks.services` only, and every change is a POST.
 """
 
+from .discussion import comment, instruct
 from .editing import add_assignment, edit, remove_assignment, set_role
 from .lists import detail, evidence, ledger, my_work
 from .publishing import publish
@@ -13,6 +14,7 @@ from .workflow import (
     change_deadline,
     complete,
     decide_extension,
+    on_behalf,
     reassign,
     report,
     request_extension,
@@ -23,13 +25,16 @@ __all__ = [
     "acknowledge",
     "add_assignment",
     "change_deadline",
+    "comment",
     "complete",
     "decide_extension",
     "detail",
     "edit",
     "evidence",
+    "instruct",
     "ledger",
     "my_work",
+    "on_behalf",
     "publish",
     "reassign",
     "remove_assignment",

@@ -10,7 +10,9 @@ from django_tables2 import RequestConfig
 
 from workdays import calendar
 
+from .. import discussion
 from ..filters import AssignmentFilter
+from ..forms import CommentForm, InstructionForm
 from ..lights import SEVERITY, Light, assignment_light, is_overdue, task_light
 from ..models import (
     OPEN_STATES,
@@ -223,12 +225,17 @@ def detail(request, task_id: int):
         .order_by("role", "unit__sort_order", "id")
     )
     editable = set(Assignment.objects.editable_by(user).filter(task=task).values_list("pk", flat=True))
+    own_units = set(user.memberships.values_list("unit_id", flat=True))
     for a in assignments:
         a.task = task
         a.light = assignment_light(a, today, cycle=task.reporting_cycle, due_day=task.report_due_day)
         a.light_badge = light_badge(a.light)
         a.overdue = is_overdue(a, today)
-        a.can_edit = a.pk in editable and a.is_open
+        # Each role sees its own actions: a unit's work is offered to that unit's people only;
+        # 督查室 gets 代为办理 (a separate page, with a reason) instead of the unit's buttons.
+        a.own = a.unit_id in own_units
+        a.can_edit = a.pk in editable and a.is_open and a.own
+        a.can_act_for = user.is_supervisor and a.is_open and not a.own
         a.can_report = a.can_edit and a.state in (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
         a.can_complete = a.can_report and a.is_lead
         a.can_review = user.is_supervisor and a.state == AssignmentState.COMPLETION_REQUESTED
@@ -246,8 +253,21 @@ def detail(request, task_id: int):
     extensions = ExtensionRequest.objects.filter(assignment__task=task).select_related(
         "assignment__unit", "requested_by", "decided_by"
     )
+    # 批示 and the discussion: for everyone who may read the task; mentions highlighted.
+    comments = list(task.comments.select_related("author", "author_unit").prefetch_related("mentioned_units"))
+    forms = discussion.mention_forms(a.unit for a in assignments) if comments else []
+    for c in comments:
+        c.segments = discussion.segments(c.text, forms)
+        c.mentions_mine = any(u.pk in own_units for u in c.mentioned_units.all())
     ctx = {
         "task": task,
+        "instructions": task.instructions.select_related("author"),
+        "comments": comments,
+        "can_instruct": discussion.can_instruct(user),
+        # 督查室, or a person whose unit shares the task (discussion.can_comment, without a query).
+        "can_comment": user.is_supervisor or any(a.own for a in assignments),
+        "instruction_form": InstructionForm(auto_id="instruction_%s"),
+        "comment_form": CommentForm(auto_id="comment_%s"),
         "light_badge": light_badge(task_light(task, today)),
         "assignments": assignments,
         "reports": reports,

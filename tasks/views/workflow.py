@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.guards import StaleVersion, require_supervisor
 
 from .. import services
+from ..actions.on_behalf import act_on_behalf, needs_on_behalf
 from ..forms import (
     CompletionForm,
     DeadlineForm,
@@ -22,6 +23,7 @@ from ..forms import (
 )
 from ..models import (
     Assignment,
+    AssignmentState,
     ExtensionRequest,
     ProgressReport,
 )
@@ -37,13 +39,24 @@ from .pages import assignment_form_view
 def acknowledge(request, assignment_id: int):
     """签收 in one click from 我的待办 or the task page."""
     assignment = _get_rw_assignment_for_user(request, assignment_id)
+    version = request.POST.get("version") or None
     try:
-        services.acknowledge(request.user, assignment, version=request.POST.get("version") or None)
+        if needs_on_behalf(request.user, assignment):
+            act_on_behalf(
+                request.user,
+                assignment,
+                reason=request.POST.get("on_behalf_reason", ""),
+                perform=lambda: services.acknowledge(request.user, assignment, version=version),
+            )
+        else:
+            services.acknowledge(request.user, assignment, version=version)
         messages.success(request, f"已签收：{assignment.task.display_title}")
     except StaleVersion:
         messages.warning(request, "该事项刚被他人办理过，请查看最新状态。")
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
+        if needs_on_behalf(request.user, assignment):
+            return redirect("tasks:on_behalf", assignment.pk)
     target = request.POST.get("next") or ""
     if target == "detail":
         return redirect("tasks:detail", assignment.task_id)
@@ -73,6 +86,7 @@ def report(request, assignment_id: int):
             version=data["version"],
         ),
         success="进展已报送。",
+        unit_work=True,
     )
 
 
@@ -115,6 +129,7 @@ def complete(request, assignment_id: int):
         files=True,
         call=consolidate_and_ask,
         success=lambda data: f"汇总进展已报送{'并已申请办结' if data['request_completion'] else ''}。",
+        unit_work=True,
     )
 
 
@@ -166,6 +181,7 @@ def request_extension(request, assignment_id: int):
             request.user, assignment, requested_deadline=data["requested_deadline"], reason=data["reason"]
         ),
         success="延期申请已提交，等待督查室审批。",
+        unit_work=True,
     )
 
 
@@ -233,3 +249,22 @@ def change_deadline(request, assignment_id: int):
         ),
         success="完成时限已调整。",
     )
+
+
+@login_required
+def on_behalf(request, assignment_id: int):
+    """代为办理 (督查室): what the unit could do on its share, each with a reason, recorded as done for it."""
+    assignment = _get_assignment_for_user(request, assignment_id)
+    require_supervisor(request.user)
+    if not needs_on_behalf(request.user, assignment):
+        return redirect("tasks:detail", assignment.task_id)
+    can_report = assignment.state in (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
+    ctx = {
+        "assignment": assignment,
+        "task": assignment.task,
+        "can_acknowledge": assignment.state == AssignmentState.PENDING,
+        "can_report": can_report,
+        "can_complete": can_report and assignment.is_lead,
+        "can_extend": assignment.is_open and assignment.deadline is not None,
+    }
+    return render(request, "tasks/on_behalf.html", ctx)
