@@ -145,6 +145,13 @@ class AssignmentFilter(django_filters.FilterSet):
     )
     task_light = django_filters.ChoiceFilter(label="任务灯", choices=Light.choices, method="filter_task_light")
 
+    # 督办中: an open 督办单 (reminders.SupervisionOrder, reached by its reverse relation, not imported).
+    supervised = django_filters.BooleanFilter(
+        label="督办中",
+        method="filter_supervised",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
     class Meta:
         model = Assignment
         fields = (
@@ -160,6 +167,7 @@ class AssignmentFilter(django_filters.FilterSet):
             "waiting",
             "deadline",
             "overdue",
+            "supervised",
         )
 
     # The filters a person sets in the form; the others come from dashboard links.
@@ -195,6 +203,11 @@ class AssignmentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.with_light(self.today).filter(light_code=value)
+
+    def filter_supervised(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(supervision_orders__state="open")
 
     def filter_open(self, queryset, name, value):
         if not value:

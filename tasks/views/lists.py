@@ -247,7 +247,7 @@ def detail(request, task_id: int):
     own_units = set(user.memberships.values_list("unit_id", flat=True))
     for a in assignments:
         a.task = task
-        a.light = assignment_light(a, today, cycle=task.reporting_cycle)
+        a.light = assignment_light(a, today, cycle=task.reporting_cycle, due_day=task.report_due_day)
         a.light_badge = light_badge(a.light)
         a.overdue = is_overdue(a, today)
         # Each role sees its own actions: a unit's work is offered to that unit's people only;
