@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import DocumentStatus, ReviewState, SourceDocument
+from reminders.models import SupervisionOrder
 from tasks.lights import Light
 from tasks.models import (
     OPEN_STATES,
@@ -156,7 +157,9 @@ def workbench(request):
         .select_related("task", "actor")
         .order_by("-at", "-id")
     )
+    orders = SupervisionOrder.objects.open().select_related("task", "unit").order_by("-created", "-id")
     counts = {
+        "orders": orders.count(),
         "completions": completions.count(),
         "extensions": extensions.count(),
         "unresolved": unresolved.count(),
@@ -183,8 +186,8 @@ def workbench(request):
             "extensions": _ledger(view="shares", waiting="extension"),
             "overdue": _ledger(view="shares", light=Light.RED),
             "due_this_week": _ledger(view="shares", open="on", deadline_after=today, deadline_before=sunday),
+            "orders": _ledger(view="shares", supervised="on"),
         },
-        # 督办 (reminders.SupervisionOrder): the lead adds the open 督办 count and list here at
-        # merge; this app does not import reminders before then.
+        "orders": orders[:10],
     }
     return render(request, "dashboard/workbench.html", ctx)
