@@ -24,6 +24,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 def load_demo_with_reports():
     """The demo (registry, accounts, five published seed documents) plus reports with evidence."""
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
+    demo_reports = ProgressReport.objects.count()  # the demo's own work in flight, without files
     for assignment in Assignment.objects.select_related("unit").order_by("id")[:5]:
         clerk = assignment.unit.memberships.first()
         actor = clerk.user if clerk else None
@@ -41,7 +42,7 @@ def load_demo_with_reports():
                 SimpleUploadedFile("图.png", PNG),
             ],
         )
-    assert ProgressReport.objects.count() == 5 and Evidence.objects.count() == 10
+    assert ProgressReport.objects.count() == demo_reports + 5 and Evidence.objects.count() == 10
 
 
 def run_manage(env: dict, *args: str) -> subprocess.CompletedProcess:
