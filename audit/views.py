@@ -4,13 +4,13 @@ import csv
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.guards import require_supervisor
 from accounts.signals import data_exported
 from tasks.models import TaskEvent
 
@@ -92,8 +92,7 @@ def _csv(request, view: str, rows) -> HttpResponse:
 
 @login_required
 def index(request):
-    if not request.user.is_supervisor:
-        raise PermissionDenied("仅督查室和管理员可以查看审计记录")
+    require_supervisor(request.user, "仅督查室和管理员可以查看审计记录")
     form = AuditFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     view = data.get("view") or "security"

@@ -4,13 +4,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.guards import require_supervisor
 from documents.models import DocumentStatus, ReviewState, SourceDocument
 from reminders.models import SupervisionOrder
 from tasks.lights import Light
@@ -117,8 +117,7 @@ def _ledger(**params) -> str:
 def workbench(request):
     """督查室 工作台: what waits for the supervision office, each one click from being handled;
     what is overdue or due this week; what was returned lately."""
-    if not request.user.is_supervisor:
-        raise PermissionDenied("工作台仅供督查室使用")
+    require_supervisor(request.user, "工作台仅供督查室使用")
     today = timezone.localdate()
     latest = ProgressReport.objects.filter(assignment=OuterRef("pk")).order_by("-is_consolidated", "-created", "-id")
     completions = (

@@ -2,11 +2,11 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from accounts.guards import require_supervisor
 from tasks.models import Assignment
 
 from . import planning, sending
@@ -21,8 +21,7 @@ class ReminderRefused(Exception):
 
 
 def _require_supervisor(actor) -> None:
-    if not actor.is_supervisor:
-        raise PermissionDenied("仅督查室可以办理")
+    require_supervisor(actor)
 
 
 def sync_beat_schedule(policy: ReminderPolicy) -> PeriodicTask:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.guards import require_supervisor
 from tasks.models import Assignment
 
 from . import services
@@ -18,8 +19,7 @@ from .models import Level, Notification, Reminder, ReminderPolicy, SupervisionOr
 
 
 def _require_supervisor(request) -> None:
-    if not request.user.is_supervisor:
-        raise PermissionDenied("仅督查室可以查看")
+    require_supervisor(request.user, "仅督查室可以查看")
 
 
 @login_required
@@ -108,8 +108,7 @@ def orders(request):
 def urge(request, assignment_id: int):
     """督查室's 催办 button on the task page."""
     assignment = get_object_or_404(Assignment.objects.visible_to(request.user).select_related("unit"), pk=assignment_id)
-    if not request.user.is_supervisor:
-        raise PermissionDenied("仅督查室可以催办")
+    require_supervisor(request.user, "仅督查室可以催办")
     try:
         reminder, sent = services.urge(request.user, assignment, now=timezone.now())
     except services.ReminderRefused as refusal:

@@ -26,11 +26,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.guards import require_supervisor
 from documents.models import DocumentStatus, DraftItem, ItemRole, ReviewState, SourceDocument
 from documents.services import blockers, mark_published
 from workdays import calendar
@@ -182,8 +183,7 @@ def publish_document(
     `overdue_deadline` (and a reason), every item whose deadline has already passed is published
     with that deadline instead; the new date must not itself be past.
     """
-    if actor is None or not actor.is_authenticated or not actor.is_supervisor:
-        raise PermissionDenied("仅督查室可以发布任务")
+    require_supervisor(actor, "仅督查室可以发布任务")
     now = now or timezone.now()
     today = timezone.localdate(now)
     if overdue_deadline is not None:
