@@ -82,7 +82,7 @@ def _task_state(states: list[str], roles: list[str]) -> str:
 
 def build_city(*, units: int, tasks: int, reports: int, seed: int = 1, generation: int = 1, log=None) -> City:
     """Write one synthetic city; returns its prefix, row counts and the usernames to log in with."""
-    rng = random.Random(seed * 1000 + generation)
+    rng = random.Random(seed)  # a second generation repeats the first city exactly, renamed
     prefix = PREFIXES.get(generation, f"测城{generation}")
     tag = f"scale{generation}"
     city = City(prefix=prefix)
@@ -163,7 +163,7 @@ def build_city(*, units: int, tasks: int, reports: int, seed: int = 1, generatio
             doc = docs[i // TASKS_PER_DOCUMENT]
             created = doc.created + dt.timedelta(hours=rng.randrange(48))
             deadline = None if rng.random() < 0.03 else today + dt.timedelta(days=rng.randrange(-150, 240))
-            k = rng.choices(share_counts, share_weights)[0]
+            k = min(rng.choices(share_counts, share_weights)[0], len(unit_rows))
             chosen = rng.sample(unit_rows, k)
             shares = []
             for j, unit in enumerate(chosen):
@@ -284,7 +284,6 @@ def build_city(*, units: int, tasks: int, reports: int, seed: int = 1, generatio
         )  # fmt: skip
         log(f"{len(assignments)} shares ({len(extended)} extended)")
 
-
         def report_rows():
             for a, count in zip(reporting, per_share, strict=True):
                 start = a.acknowledged_at or a.created
@@ -319,8 +318,9 @@ def build_city(*, units: int, tasks: int, reports: int, seed: int = 1, generatio
         "tasks": len(plans),
         "shares": len(assignments),
         "open_shares": sum(1 for a in assignments if a.state != AssignmentState.DONE),
-        "overdue_shares": sum(1 for a in assignments if a.state != AssignmentState.DONE and a.deadline
-                              and a.deadline < today),  # fmt: skip
+        "overdue_shares": sum(
+            1 for a in assignments if a.state != AssignmentState.DONE and a.deadline and a.deadline < today
+        ),
         "extended_shares": len(extended),
         "reports": written,
     }

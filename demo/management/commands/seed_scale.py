@@ -30,7 +30,9 @@ class Command(BaseCommand):
         if min(units, tasks, reports) < 0 or units < 1 or generation < 1:
             raise CommandError("--units 至少为 1，--tasks/--reports 不能为负数")
         if User.objects.filter(username=f"scale{generation}_dcs1").exists():
-            raise CommandError(f"第 {generation} 代合成数据已存在：请换一个空数据库，或用 --generation {generation + 1}")
+            raise CommandError(
+                f"第 {generation} 代合成数据已存在：请换一个空数据库，或用 --generation {generation + 1}"
+            )
         started = time.perf_counter()
         load_registry()  # the real registry too, so imports and the review screen resolve names
 
@@ -40,5 +42,6 @@ class Command(BaseCommand):
         city = build_city(units=units, tasks=tasks, reports=reports, seed=seed, generation=generation, log=log)
         self.stdout.write(self.style.SUCCESS(f"{city.prefix}: {city.counts} in {time.perf_counter() - started:.1f} s"))
         self.stdout.write(
-            f"登录（密码 {PASSWORD}）：督查室 {city.supervisors[0]}，区领导 {city.leaders[0]}，联络员 {city.clerks[0]} …"
+            f"登录（密码 {PASSWORD}）："
+            f"督查室 {city.supervisors[0]}，区领导 {city.leaders[0]}，联络员 {city.clerks[0]} …"
         )

@@ -1,0 +1,130 @@
+"""Measure Duban on a synthetic city: `manage.py benchmark [--json]`.
+
+By default it builds its own throwaway database on the configured server (PostgreSQL through
+DATABASE_URL, or a real SQLite file in WAL mode beside the configured one, never in memory),
+seeds a city with demo.scale at the given size, measures, adds a second city of the same size,
+measures again, and drops the database. `--here` measures the configured database as it is
+(after `seed_scale`), once. See README, "Performance".
+"""
+
+import json
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test.utils import setup_test_environment, teardown_test_environment
+
+from accounts.models import User
+from documents.models import SourceDocument
+from units.registry import load_registry
+
+from ... import bench
+from ...scale import build_city
+
+
+class Command(BaseCommand):
+    help = "在合成城市数据上测量各页面、台账导出、提醒计划和抽取的耗时与查询数（默认在临时数据库中，含两倍数据）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--units", type=int, default=200)
+        parser.add_argument("--tasks", type=int, default=10000)
+        parser.add_argument("--reports", type=int, default=100000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--repeat", type=int, default=5, help="页面测量的重复次数（取中位数）")
+        parser.add_argument("--json", action="store_true", help="只输出 JSON")
+        parser.add_argument("--here", action="store_true", help="直接测量当前数据库（须先运行 seed_scale），不建临时库")
+        parser.add_argument("--no-double", action="store_true", help="不测两倍数据")
+
+    def handle(self, *args, **options):
+        self.quiet = options["json"]
+        started = time.perf_counter()
+        if options["here"]:
+            if not User.objects.filter(username="scale1_dcs1").exists():
+                raise CommandError("当前数据库没有合成数据：先运行 manage.py seed_scale")
+            result = self.measure_here(options)
+        else:
+            result = self.measure_throwaway(options)
+        result["scale"]["seconds"] = round(time.perf_counter() - started, 1)
+        result["scale"]["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        result["scale"]["load_average"] = [round(x, 2) for x in os.getloadavg()]
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=None if self.quiet else 1))
+
+    def log(self, message: str) -> None:
+        if not self.quiet:
+            self.stderr.write(message)
+
+    def measure_here(self, options) -> dict:
+        gens = 2 if User.objects.filter(username="scale2_dcs1").exists() else 1
+        review = self.review_document()
+        metrics = self.measure_all(options["repeat"], review, suffix="")
+        return {"scale": bench.scale_summary(gens), "metrics": metrics, "ratios": {}}
+
+    def review_document(self) -> int:
+        existing = SourceDocument.objects.filter(original_filename=bench.TABLE_2021.name).first()
+        return existing.pk if existing else bench.import_review_document("scale1_dcs1")
+
+    def measure_throwaway(self, options) -> dict:
+        setup_test_environment()
+        settings_dict = connection.settings_dict
+        folder = None
+        if connection.vendor == "sqlite":
+            # A real file in WAL mode (the configured OPTIONS apply), as the app runs; never :memory:.
+            folder = tempfile.mkdtemp(prefix="duban-bench-")
+            settings_dict.setdefault("TEST", {})["NAME"] = str(Path(folder) / "bench.sqlite3")
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
+        try:
+            return self.run_scales(options)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            teardown_test_environment()
+
+    def run_scales(self, options) -> dict:
+        size = {k: options[k] for k in ("units", "tasks", "reports")}
+        load_registry()
+        t = time.perf_counter()
+        build_city(**size, seed=options["seed"], generation=1, log=self.log)
+        self.log(f"seeded 1x in {time.perf_counter() - t:.1f} s")
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        else:
+            mode = "n/a"
+        review = bench.import_review_document("scale1_dcs1")
+        metrics = self.measure_all(options["repeat"], review, suffix="")
+        metrics.update(bench.measure_extraction(options["repeat"]))
+        scale = {**size, "seed": options["seed"], "repeat": options["repeat"], "sqlite_journal_mode": mode}
+        scale["1x"] = bench.scale_summary(1)
+        ratios = {}
+        if not options["no_double"]:
+            t = time.perf_counter()
+            build_city(**size, seed=options["seed"], generation=2, log=self.log)
+            self.log(f"seeded 2x in {time.perf_counter() - t:.1f} s")
+            doubled = self.measure_all(options["repeat"], review, suffix="_2x")
+            scale["2x"] = bench.scale_summary(2)
+            metrics.update(doubled)
+            for name in list(metrics):
+                if name.endswith("_2x") and name[:-3] in metrics and metrics[name[:-3]]["ms"]:
+                    ratios[f"{name[:-3]}_2x_vs_1x"] = round(metrics[name]["ms"] / metrics[name[:-3]]["ms"], 2)
+        if metrics["ledger_export_openpyxl_floor"]["ms"]:
+            ratios["ledger_export_vs_openpyxl"] = round(
+                metrics["ledger_export"]["ms"] / metrics["ledger_export_openpyxl_floor"]["ms"], 2
+            )
+        if "ledger_export_2x" in metrics and metrics["ledger_export"]["peak_mib"]:
+            ratios["ledger_export_memory_2x_vs_1x"] = round(
+                metrics["ledger_export_2x"]["peak_mib"] / metrics["ledger_export"]["peak_mib"], 2
+            )
+        return {"scale": scale, "metrics": metrics, "ratios": ratios}
+
+    def measure_all(self, repeat: int, review: int, suffix: str) -> dict:
+        t = time.perf_counter()
+        results = bench.measure_pages(bench.pages_for(1, review), repeat)
+        self.log(f"pages{suffix} in {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        results.update(bench.measure_export("scale1_dcs1", repeat))
+        results.update(bench.measure_planning(repeat))
+        self.log(f"export and planning{suffix} in {time.perf_counter() - t:.1f} s")
+        return {f"{name}{suffix}": value for name, value in results.items()}
