@@ -74,9 +74,13 @@ def ledger(request):
     """
     today = timezone.localdate()
     view = request.GET.get("view") if request.GET.get("view") in LEDGER_VIEWS else "tasks"
-    visible = _base_assignments().filter(pk__in=Assignment.objects.visible_to(request.user).values("pk"))
+    # visible_to() itself: no `id IN (SELECT id …)` around it. Sorted by the document's id, not by
+    # SourceDocument's default ordering (that would join and sort every row by upload time).
+    visible = Assignment.objects.visible_to(request.user).select_related("task", "task__source_document", "unit")
     filterset = AssignmentFilter(
-        request.GET or None, queryset=visible.order_by("task__source_document", "task_id", "role"), today=today
+        request.GET or None,
+        queryset=visible.order_by("task__source_document_id", "task_id", "role", "id"),
+        today=today,
     )
     shares = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
     ctx = {
