@@ -14,6 +14,7 @@ import threading
 import uuid
 
 from locust import HttpUser, between, task
+from requests.cookies import RequestsCookieJar
 
 PASSWORD = "scale2026"  # noqa: S105 - the synthetic city's accounts (demo.scale.PASSWORD)
 UNITS = int(os.environ.get("LOADTEST_UNITS", "400"))
@@ -32,7 +33,22 @@ TASK = re.compile(r'data-task="(\d+)"')
 REPORTABLE = re.compile(r'href="/tasks/assignments/(\d+)/report/"')
 
 
+class BehindTheProxy(RequestsCookieJar):
+    """The server runs with production settings (DEBUG=0, secure cookies) on plain HTTP over the
+    loopback, where nginx would terminate TLS: the client keeps sending its secure cookies, as a
+    browser does over HTTPS."""
+
+    def set_cookie(self, cookie, *args, **kwargs):
+        cookie.secure = False
+        return super().set_cookie(cookie, *args, **kwargs)
+
+
+def _as_behind_proxy(user) -> None:
+    user.client.cookies = BehindTheProxy()
+
+
 def _login(user, username: str) -> None:
+    _as_behind_proxy(user)
     page = user.client.get("/accounts/login/", name="login form")
     token = CSRF.search(page.text).group(1)
     with user.client.post(
@@ -56,7 +72,7 @@ class Clerk(HttpUser):
         number = (next(_clerks) - 1) % UNITS + 1
         _login(self, f"scale1_u{number:03d}_lly")
         self.reportable: list[str] = []
-        self.tasks: list[str] = []
+        self.task_ids: list[str] = []
         self.my_work()
 
     @task(5)
@@ -67,7 +83,7 @@ class Clerk(HttpUser):
     @task(3)
     def ledger(self):
         page = self.client.get("/tasks/", name="台账")
-        self.tasks = TASK.findall(page.text) or self.tasks
+        self.task_ids = TASK.findall(page.text) or self.task_ids
 
     @task(2)
     def ledger_overdue(self):
@@ -79,8 +95,8 @@ class Clerk(HttpUser):
 
     @task(3)
     def task_detail(self):
-        if self.tasks:
-            self.client.get(f"/tasks/{random.choice(self.tasks)}/", name="任务详情")
+        if self.task_ids:
+            self.client.get(f"/tasks/{random.choice(self.task_ids)}/", name="任务详情")
 
     @task(2)
     def report(self):
@@ -122,13 +138,13 @@ class Supervisor(HttpUser):
 
     def on_start(self):
         _login(self, f"scale1_dcs{next(_supervisors)}")
-        self.tasks: list[str] = []
+        self.task_ids: list[str] = []
         self.documents: list[str] = []
 
     @task(4)
     def ledger(self):
         page = self.client.get(f"/tasks/?page={random.randint(1, 50)}", name="台账 ?page")
-        self.tasks = TASK.findall(page.text) or self.tasks
+        self.task_ids = TASK.findall(page.text) or self.task_ids
 
     @task(2)
     def ledger_filtered(self):
@@ -149,8 +165,8 @@ class Supervisor(HttpUser):
 
     @task(3)
     def task_detail(self):
-        if self.tasks:
-            self.client.get(f"/tasks/{random.choice(self.tasks)}/", name="任务详情")
+        if self.task_ids:
+            self.client.get(f"/tasks/{random.choice(self.task_ids)}/", name="任务详情")
 
     @task(1)
     def export_document(self):

@@ -65,6 +65,8 @@ class Command(BaseCommand):
             "STATIC_ROOT": str(work / "static"),
             "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7"),
             "LOG_LEVEL": "WARNING",
+            # Production settings over plain HTTP on the loopback: nginx would do the redirect to HTTPS.
+            "SECURE_SSL_REDIRECT": "0",
         }
         if connection.vendor == "sqlite":
             env["SQLITE_PATH"] = str(settings.DATABASES["default"]["NAME"])
@@ -109,7 +111,8 @@ class Command(BaseCommand):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
                     return
-            except OSError:
+            except OSError as error:
+                self.stderr.write(f"waiting for gunicorn: {error!r}")
                 time.sleep(0.5)
         raise CommandError("gunicorn 60 秒内没有应答")
 
