@@ -130,7 +130,7 @@ def task_clerk(task: Task) -> str:
     return member.user.username
 
 
-def measure_pages(pages: list[Page], repeat: int) -> dict[str, dict]:
+def measure_pages(pages: list[Page], repeat: int, log=None) -> dict[str, dict]:
     results = {}
     clients: dict[str, Client] = {}
     for page in pages:
@@ -148,6 +148,8 @@ def measure_pages(pages: list[Page], repeat: int) -> dict[str, dict]:
         get()  # warm-up: templates compiled, caches filled, as on a running server
         ms, cpu_ms = median_times(get, repeat)
         results[page.name] = {"ms": ms, "cpu_ms": cpu_ms, "queries": count_queries(get)}
+        if log:
+            log(f"  {page.name:28} {results[page.name]}")
     return results
 
 

@@ -97,7 +97,10 @@ def ledger(request):
         # The paginator has counted the rows already: no second COUNT for the heading.
         ctx.update(table=table, total=table.paginator.count)
     else:
-        page = _task_page(request, shares, today)
+        # Every task has at least one share (the last one cannot be removed): a person who reads
+        # everything and sets no condition sees every task, without a semi-join over all shares.
+        everything = request.user.reads_everything and not _has_conditions(filterset)
+        page = _task_page(request, None if everything else shares, today)
         rows = _task_rows(page, request.user, today)
         grouped = request.GET.get("sort") not in TASK_SORTS
         ctx.update(page=page, rows=rows, total=page.paginator.count, grouped=grouped, sort=request.GET.get("sort"))
@@ -149,15 +152,22 @@ TASK_SORTS = {
 }
 
 
+def _has_conditions(filterset) -> bool:
+    if not (filterset.is_bound and filterset.is_valid()):
+        return False
+    return any(
+        value not in (None, "", False) and not (isinstance(value, slice) and value.start is None and value.stop is None)
+        for value in filterset.form.cleaned_data.values()
+    )
+
+
 def _task_page(request, shares, today):
-    """The page of tasks with at least one selected share, in document order (or by deadline)."""
-    tasks = (
-        Task.objects.filter(pk__in=shares.order_by().values("task"))
-        .select_related("source_document")
-        .annotate(
-            latest_progress=Subquery(_latest_consolidated.values("progress")[:1]),
-            latest_progress_at=Subquery(_latest_consolidated.values("created")[:1]),
-        )
+    """The page of tasks with at least one selected share (every task when `shares` is None), in
+    document order (or by deadline)."""
+    tasks = Task.objects.all() if shares is None else Task.objects.filter(pk__in=shares.order_by().values("task"))
+    tasks = tasks.select_related("source_document").annotate(
+        latest_progress=Subquery(_latest_consolidated.values("progress")[:1]),
+        latest_progress_at=Subquery(_latest_consolidated.values("created")[:1]),
     )
     sort = request.GET.get("sort")
     if sort in TASK_SORTS:
