@@ -14,9 +14,9 @@ overdue, extensions); nothing here counts logins, clicks, words or how many repo
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,6 +54,7 @@ class Scope:
     today: dt.date
     errors: list[str] = field(default_factory=list)
     visible: object = None  # every share the person may read (a superset of `shares`)
+    ledger_url: str | None = None
     light: object = None  # lights.light_annotation over `visible`, judged once and reused by every query
 
     def with_light(self, queryset):
@@ -66,15 +67,13 @@ class Scope:
 
     def link(self, view: str = "tasks", **conditions) -> str:
         """The ledger showing exactly the rows a figure counts."""
-        query = QueryDict(mutable=True)
-        for key, value in self.params.items():
-            query[key] = value
+        if self.ledger_url is None:
+            self.ledger_url = reverse("tasks:ledger")  # once: a dashboard has hundreds of links
+        query = dict(self.params)
         if view == "shares":
             query["view"] = "shares"
-        for key, value in conditions.items():
-            query[key] = value
-        encoded = query.urlencode()
-        return f"{reverse('tasks:ledger')}?{encoded}" if encoded else reverse("tasks:ledger")
+        query.update({key: str(value) for key, value in conditions.items()})
+        return f"{self.ledger_url}?{urlencode(query)}" if query else self.ledger_url
 
     def figure(self, n: int, view: str = "tasks", **conditions) -> dict:
         return {"n": n, "url": self.link(view, **conditions)}
@@ -124,10 +123,13 @@ def compute(scope: Scope) -> dict:
         for key in ("done", "on_time", "overdue", "no_report", "extensions")
     }
     tasks = task_figures(scope)
+    documents = group_figures(scope, "document")
+    # Tasks with an overdue share among the counted ones: every task sits in one document row.
+    tasks_overdue = sum(row["tasks_overdue"]["n"] for row in documents)
     headline = {
         "tasks": scope.figure(tasks["total"]),
         "tasks_done": scope.figure(tasks["done"], task_state=AssignmentState.DONE),
-        "tasks_overdue": scope.figure(tasks["lights"][Light.RED], task_light=Light.RED),
+        "tasks_overdue": scope.figure(tasks_overdue, light=Light.RED),
         "task_completion_rate": _rate(tasks["done"], tasks["total"]),
         "shares": scope.figure(shares_total, "shares"),
         "shares_done": scope.figure(sums["done"], "shares", state=AssignmentState.DONE),
@@ -155,7 +157,7 @@ def compute(scope: Scope) -> dict:
         "headline": headline,
         "lights": lights,
         "units": units,
-        "documents": group_figures(scope, "document"),
+        "documents": documents,
         "sections": group_figures(scope, "section"),
         "leaders": group_figures(scope, "leader"),
         "overdue": overdue_list(scope),

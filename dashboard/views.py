@@ -5,13 +5,13 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from documents.models import DocumentStatus, SourceDocument
+from documents.models import DocumentStatus, ReviewState, SourceDocument
 from tasks.lights import Light
 from tasks.models import (
     OPEN_STATES,
@@ -132,7 +132,12 @@ def workbench(request):
         .order_by("requested_at", "id")
     )
     unresolved = UnresolvedName.objects.filter(resolved_at__isnull=True).order_by("-occurrences", "text")
-    in_review = SourceDocument.objects.filter(status=DocumentStatus.EXTRACTED).order_by("created", "id")
+    # A document is in review until every item is accepted, rejected or published.
+    in_review = (
+        SourceDocument.objects.annotate(pending=Count("items", filter=Q(items__state=ReviewState.PENDING)))
+        .filter(Q(status=DocumentStatus.EXTRACTED) | Q(pending__gt=0))
+        .order_by("created", "id")
+    )
     overdue = (
         Assignment.objects.with_light(today)
         .filter(light_code=Light.RED)

@@ -6,14 +6,14 @@ from django.conf import settings
 from .models import ItemRole
 from .services import split_names
 
-ACCEPTED_TYPES = ".txt,.docx,.xlsx,.doc,.wps"
+ACCEPTED_TYPES = ".txt,.docx,.xlsx,.pdf,.doc,.wps,.ofd"
 UNIT_INPUT = {"list": "unit-options"}  # the review page's <datalist> of registry names
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="文件",
-        help_text=f"支持 .txt、.docx、.xlsx（装有 LibreOffice 时另支持 .doc、.wps），"
+        help_text=f"支持 .txt、.docx、.xlsx、带文字的 .pdf（装有 LibreOffice 时另支持 .doc、.wps），"
         f"上限 {settings.MAX_UPLOAD_MB} MB。",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES}),
         error_messages={"required": "请选择要上传的文件", "empty": "文件是空的，请检查后重新上传"},

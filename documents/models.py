@@ -18,6 +18,8 @@ class DocumentKind(models.TextChoices):
     EMERGENCY = "emergency", "应急预案"
     MEETING = "meeting", "会议纪要"
     ROSTER = "roster", "值班表"
+    INSTRUCTION = "instruction", "领导批示"
+    NOTICE = "notice", "通知"
     OTHER = "other", "其他"
 
 
@@ -116,6 +118,10 @@ class DraftItem(models.Model):
     extra = models.JSONField("其他信息", default=dict, blank=True)
     source_start = models.PositiveIntegerField("原文起始行", null=True, blank=True)
     source_end = models.PositiveIntegerField("原文结束行", null=True, blank=True)
+    # What the item was read from ("表格第3行（序号2）", "括注…", "字段行（牵头单位、责任单位）",
+    # "人工选取原文第12–14行") and what extraction guessed ({"guesses": ["牵头单位按排列顺序推定…"]}):
+    # the review screen shows both so a person checks exactly those.
+    provenance = models.JSONField("来源与推定", default=dict, blank=True)
     state = models.CharField("审核状态", max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

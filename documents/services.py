@@ -5,8 +5,8 @@ The actions themselves live in `documents/actions/`: importing and review.
 
 from accounts.guards import StaleVersion
 
+from .actions._core import resolve_name
 from .actions.importing import (
-    NO_ITEMS_MESSAGE,
     AlreadyImported,
     ImportFailed,
     content_hash,
@@ -34,7 +34,6 @@ from .actions.review import (
 )
 
 __all__ = [
-    "NO_ITEMS_MESSAGE",
     "UNCHANGED",
     "AlreadyImported",
     "ImportFailed",
@@ -53,6 +52,7 @@ __all__ = [
     "reject",
     "remove_item_unit",
     "reopen",
+    "resolve_name",
     "set_item_unit",
     "set_unit_role",
     "split",

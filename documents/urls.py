@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_manual
 
 app_name = "documents"
 urlpatterns = [
     path("", views.document_list, name="list"),
     path("upload/", views.upload, name="upload"),
+    path("paste/", views_manual.paste, name="paste"),
+    path("<int:pk>/items/new/", views_manual.add_item, name="add_item"),
     path("units/options/", views.unit_options, name="unit_options"),
     path("<int:pk>/", views.document_detail, name="detail"),
     path("<int:pk>/file/", views.download, name="download"),

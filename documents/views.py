@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.guards import StaleVersion, require_supervisor, run_action
 from units.models import Unit, UnitGroup
+from workdays import calendar
 
 from . import services
 from .forms import AddUnitForm, FixUnitForm, ItemEditForm, SplitForm, UploadForm
@@ -170,7 +171,12 @@ def upload(request):
                 form.add_error("file", exc.message)
             else:
                 items = document.items.count()
-                messages.success(request, f"已导入《{document.title}》，识别出 {items} 项工作任务，请逐项审核。")
+                if items:
+                    messages.success(request, f"已导入《{document.title}》，识别出 {items} 项工作任务，请逐项审核。")
+                else:
+                    messages.warning(
+                        request, "已保存全文，但没有自动识别出工作任务：请在原文中选中一段文字，设为条目。"
+                    )
                 return redirect("documents:review", pk=document.pk)
     ctx = {"form": form, "duplicate": duplicate}
     return render(request, "documents/upload.html", ctx, status=400 if form.errors else 200)
@@ -191,9 +197,24 @@ def document_detail(request, pk: int):
         "task_count": document.tasks.count(),
         "can_change": request.user.is_supervisor,
         "publishable": sum(1 for i in items if i.state == ReviewState.ACCEPTED),
+        "publishable_overdue": _past_due(items),
         **_plan_indicator_table(document.plan_indicators),
     }
     return render(request, "documents/detail.html", context)
+
+
+def _past_due(items) -> int:
+    """Accepted items whose deadline has passed (the rule of tasks.publishing.overdue_items): the
+    publish button says so before anyone clicks it."""
+    today = timezone.localdate()
+    return sum(
+        1
+        for i in items
+        if i.state == ReviewState.ACCEPTED
+        and not i.ongoing
+        and i.deadline is not None
+        and today > calendar.effective_deadline(i.deadline)
+    )
 
 
 def _plan_indicator_table(indicators: list[dict]) -> dict:

@@ -104,6 +104,7 @@ def build(
             today=today,
             supervision_counts=counts,
             by_document=len(document_ids) > 1,
+            groups=selectors.unit_groups(),
         ),
         total=len(task_ids),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 
 from celery import shared_task
 from django.core.files.base import ContentFile
@@ -12,6 +13,8 @@ from django.utils import timezone
 
 from . import exports
 from .models import ExportJob, JobState
+
+logger = logging.getLogger(__name__)
 
 
 def run_export(job_id: int) -> None:
@@ -44,8 +47,21 @@ def export_ledger_job(job_id: int) -> None:
 
 
 def dispatch(job: ExportJob) -> None:
-    """Queue the job once the row that describes it is committed."""
-    transaction.on_commit(lambda: export_ledger_job.delay(job.pk))
+    """Queue the job once the row that describes it is committed.
+
+    A broker that cannot be reached fails the job with a message instead of the request.
+    """
+
+    def send() -> None:
+        try:
+            export_ledger_job.delay(job.pk)
+        except Exception:
+            logger.exception("ledger export job %s could not be queued", job.pk)
+            ExportJob.objects.filter(pk=job.pk, state=JobState.QUEUED).update(
+                state=JobState.FAILED, error="后台任务队列暂不可用，请稍后重试。", finished=timezone.now()
+            )
+
+    transaction.on_commit(send)
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:

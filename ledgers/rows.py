@@ -37,7 +37,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("text", "工作任务和要求", 46),
     Column("lead", "牵头单位", 14),
     Column("support", "责任单位（配合）", 18),
-    Column("deadline", "完成时限", 11, align="center"),
+    Column("deadline", "完成时限", 13, align="center"),
     Column("progress", "进展情况", 40),
     Column("percent", "完成比例", 8, wrap=False, align="center"),
     Column("state", "状态", 8, wrap=False, align="center"),
@@ -111,8 +111,34 @@ def _local_stamp(moment: dt.datetime | None) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d}" if moment else ""
 
 
-def _names(assignments: Iterable, role: str) -> str:
-    return "、".join(a.unit.name for a in assignments if a.role == role)
+Groups = Sequence[tuple[str, frozenset[int]]]
+
+
+def unit_names(units: Sequence, groups: Groups = ()) -> str:
+    """Unit names joined with 、 as the source table writes them: when every member of a group
+    (各乡镇（街道）…) is among `units`, the group's name stands for them, where its first member was.
+
+    `groups` are (name, member ids), largest first, so the widest phrase wins.
+    """
+    ids = {unit.pk for unit in units}
+    replaced: dict[int, str] = {}
+    covered: set[int] = set()
+    for name, members in groups:
+        if len(members) >= 2 and members <= ids and not members & covered:
+            first = next(unit.pk for unit in units if unit.pk in members)
+            replaced[first] = name
+            covered |= members
+    names = []
+    for unit in units:
+        if unit.pk in replaced:
+            names.append(replaced[unit.pk])
+        elif unit.pk not in covered:
+            names.append(unit.name)
+    return "、".join(names)
+
+
+def _names(assignments: Iterable, role: str, groups: Groups = ()) -> str:
+    return unit_names([a.unit for a in assignments if a.role == role], groups)
 
 
 def section_levels(section: str) -> list[str]:
@@ -120,7 +146,9 @@ def section_levels(section: str) -> list[str]:
     return [part.strip() for part in (section or "").split(SECTION_SEPARATOR) if part.strip()]
 
 
-def task_cells(task, seq: int, reports: Sequence, today: dt.date, supervision_count: int | None = None) -> TaskRow:
+def task_cells(
+    task, seq: int, reports: Sequence, today: dt.date, supervision_count: int | None = None, groups: Groups = ()
+) -> TaskRow:
     assignments = list(task.assignments.all())
     leads = [a for a in assignments if a.role == AssignmentRole.LEAD]
     report = latest_progress(reports)
@@ -130,8 +158,8 @@ def task_cells(task, seq: int, reports: Sequence, today: dt.date, supervision_co
     cells: dict[str, object] = {
         "seq": seq,
         "text": task.text,
-        "lead": _names(assignments, AssignmentRole.LEAD),
-        "support": _names(assignments, AssignmentRole.SUPPORT),
+        "lead": _names(assignments, AssignmentRole.LEAD, groups),
+        "support": _names(assignments, AssignmentRole.SUPPORT, groups),
         "deadline": deadline_cell(task),
         "progress": progress_text(report),
         "percent": f"{percent}%",
@@ -150,6 +178,7 @@ def iter_ledger_rows(
     today: dt.date,
     supervision_counts: Mapping[int, int] | None = None,
     by_document: bool = False,
+    groups: Groups = (),
 ) -> Iterator[SectionRow | TaskRow]:
     """Rows for tasks already in source order, one at a time (a large ledger never sits in
     memory whole): a section row wherever a heading level changes, then one numbered row per
@@ -172,7 +201,7 @@ def iter_ledger_rows(
             yield SectionRow(level=depth, title=levels[depth])
         current = levels
         count = supervision_counts.get(task.pk, 0) if supervision_counts is not None else None
-        yield task_cells(task, seq, reports, today, count)
+        yield task_cells(task, seq, reports, today, count, groups)
 
 
 def columns_for(supervision_counts: Mapping[int, int] | None) -> tuple[Column, ...]:
@@ -188,6 +217,7 @@ def build_ledger(
     subtitle: str = "",
     supervision_counts: Mapping[int, int] | None = None,
     by_document: bool = False,
+    groups: Groups = (),
 ) -> Ledger:
     """The whole ledger as a list (see iter_ledger_rows for the rules)."""
     rows = iter_ledger_rows(
@@ -195,6 +225,7 @@ def build_ledger(
         today=today,
         supervision_counts=supervision_counts,
         by_document=by_document,
+        groups=groups,
     )
     return Ledger(
         title=title, subtitle=subtitle, columns=columns_for(supervision_counts), rows=list(rows), total=len(tasks)

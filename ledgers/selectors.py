@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db.models import Count, F, Prefetch, QuerySet
 
 from tasks.models import Assignment, ProgressReport, Task
+from units.models import UnitGroup
 
 
 def source_ordered(tasks: QuerySet) -> QuerySet:
@@ -92,3 +93,16 @@ def all_reports_by_task(task_ids: list[int]) -> dict[int, list]:
     for report in reports.iterator(chunk_size=2000):
         grouped[report.task_id].append(report)
     return grouped
+
+
+def unit_groups() -> list[tuple[str, frozenset[int]]]:
+    """The registry's groups with their current members, largest first (rows.unit_names).
+
+    Open-ended groups (区直有关单位: members confirmed case by case) never stand for units.
+    """
+    groups = []
+    for group in UnitGroup.objects.filter(needs_confirmation=False):
+        members = frozenset(group.member_units().values_list("pk", flat=True))
+        if len(members) >= 2:
+            groups.append((group.name, members))
+    return sorted(groups, key=lambda item: (-len(item[1]), item[0]))

@@ -17,7 +17,8 @@ from openpyxl.styles import PatternFill
 
 from tasks.models import OPEN_STATES, Assignment, AssignmentRole, AssignmentState, ProgressReport
 
-from .rows import Column, deadline_cell
+from .rows import Column, Groups, deadline_cell, unit_names
+from .selectors import unit_groups
 from .xlsx import TableSheet, make_cell
 
 FORMAT = "duban-progress/1"
@@ -77,10 +78,10 @@ def current_values(assignment) -> dict:
     }
 
 
-def row_values(assignment) -> dict:
+def row_values(assignment, groups: Groups = ()) -> dict:
     task = assignment.task
     other_role = AssignmentRole.SUPPORT if assignment.role == AssignmentRole.LEAD else AssignmentRole.LEAD
-    partners = "、".join(a.unit.name for a in task.assignments.all() if a.role == other_role)
+    partners = unit_names([a.unit for a in task.assignments.all() if a.role == other_role], groups)
     deadline = (
         f"{assignment.deadline.year}年{assignment.deadline.month}月{assignment.deadline.day}日"
         if assignment.deadline
@@ -104,6 +105,7 @@ def write_unit_workbook(unit, target, *, now: dt.datetime | None = None) -> int:
     stamp = f"{timezone.localtime(now):%Y-%m-%d %H:%M}"
     workbook = Workbook(write_only=True)
     shares = list(unit_shares(unit))
+    groups = unit_groups()
     snapshot = []
     for role in (AssignmentRole.LEAD, AssignmentRole.SUPPORT):
         sheet = TableSheet.start(
@@ -120,7 +122,7 @@ def write_unit_workbook(unit, target, *, now: dt.datetime | None = None) -> int:
         for assignment in shares:
             if assignment.role != role:
                 continue
-            values = row_values(assignment)
+            values = row_values(assignment, groups)
             snapshot.append(values)
             sheet.row(values, fills={key: EDIT_FILL for key in EDITABLE})
         sheet.finish()

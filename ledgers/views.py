@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -132,18 +133,16 @@ def progress(request):
 def unit_workbook(request):
     """A unit's workbook: one's own unit, or any unit for those who read everything."""
     user = request.user
-    if user.reads_everything:
-        unit = (
-            get_object_or_404(Unit, pk=request.GET.get("unit") or 0) if request.GET.get("unit", "").isdigit() else None
-        )
-        if unit is None:
-            raise Http404("请选择单位")
+    units = Unit.objects.all() if user.reads_everything else Unit.objects.filter(pk__in=user.memberships.values("unit"))
+    wanted = request.GET.get("unit", "")
+    if wanted.isdigit():
+        unit = get_object_or_404(units, pk=wanted)
+    elif user.reads_everything:
+        return _page(request, refused="请先选择要下载填报表的单位。", status=400)
     else:
-        units = Unit.objects.filter(pk__in=user.memberships.values("unit"))
-        wanted = request.GET.get("unit", "")
-        unit = get_object_or_404(units, pk=wanted) if wanted.isdigit() else units.first()
+        unit = units.first()
         if unit is None:
-            raise Http404("您不属于任何承办单位")
+            return _page(request, refused="您不属于任何承办单位，没有需要填报的事项。", status=400)
     now = timezone.now()
     buffer = io.BytesIO()
     write_unit_workbook(unit, buffer, now=now)
@@ -164,6 +163,8 @@ def upload(request):
         importer.check_owner(request.user, parsed)
     except importer.ImportRefused as exc:
         return _page(request, upload_form=form, refused=str(exc), status=400)
+    # Uploads never confirmed are of no use once their preview has expired.
+    ProgressImport.objects.filter(applied_at__isnull=True, created__lt=timezone.now() - PREVIEW_LIFETIME).delete()
     record = ProgressImport.objects.create(
         uploaded_by=request.user, original_name=upload_file.name[:255], parsed=parsed
     )
@@ -191,25 +192,30 @@ def preview(request, import_id: int):
 @login_required
 @require_POST
 def confirm(request, import_id: int):
-    """Apply the stored rows (never what the browser sends) in one transaction."""
-    record = _get_import_for_user(request, import_id)
-    if record.applied_at is not None:
-        messages.info(request, "该文件已导入，无需重复确认。")
-        return redirect("ledgers:preview", import_id=record.pk)
+    """Apply the stored rows (never what the browser sends) in one transaction.
+
+    The upload's row is locked first: a double click applies it once.
+    """
+    _get_import_for_user(request, import_id)
     try:
-        outcome = importer.apply(request.user, record.parsed)
+        with transaction.atomic():
+            record = ProgressImport.objects.select_for_update().get(pk=import_id)
+            if record.applied_at is not None:
+                messages.info(request, "该文件已导入，无需重复确认。")
+                return redirect("ledgers:preview", import_id=record.pk)
+            outcome = importer.apply(request.user, record.parsed)
+            record.applied_at = timezone.now()
+            record.result = outcome.as_json()
+            record.save(update_fields=["applied_at", "result"])
     except importer.ImportRefused as exc:
         messages.error(request, str(exc))
-        return redirect("ledgers:preview", import_id=record.pk)
-    record.applied_at = timezone.now()
-    record.result = outcome.as_json()
-    record.save(update_fields=["applied_at", "result"])
+        return redirect("ledgers:preview", import_id=import_id)
     messages.success(
         request,
         f"已导入 {len(outcome.changed)} 项进展；"
         f"冲突 {len(outcome.conflicts)} 项、错误 {len(outcome.errors)} 项未导入。",
     )
-    return redirect("ledgers:preview", import_id=record.pk)
+    return redirect("ledgers:preview", import_id=import_id)
 
 
 @login_required

@@ -12,6 +12,7 @@ as a string with Excel's quote prefix, so neither openpyxl nor Excel evaluates i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
@@ -55,6 +56,30 @@ TITLE_ROWS = 2
 HEADER_ROW = TITLE_ROWS + 1
 
 Progress = Callable[[int, int], None]
+
+# Row heights, in points, for 10-point text. Neither openpyxl nor LibreOffice sizes a row to its
+# wrapped text when the file is opened, so each row gets the height its longest cell needs.
+LINE_HEIGHT = 13.5
+ROW_PADDING = 4
+MIN_ROW_HEIGHT = 18
+MAX_ROW_HEIGHT = 409  # Excel's limit
+
+
+def text_units(text: str) -> float:
+    """Width of `text` in Excel column units: a Chinese character or full-width sign takes about two."""
+    return sum(2.0 if ord(char) > 0x2E7F else 1.1 for char in text)
+
+
+def line_count(value, width: float) -> int:
+    """How many lines `value` wraps to in a column `width` units wide."""
+    if value is None or value == "":
+        return 1
+    usable = max(width - 1.5, 1.0)
+    return sum(max(1, math.ceil(text_units(part) / usable)) for part in str(value).split("\n"))
+
+
+def row_height(lines: int) -> float:
+    return min(MAX_ROW_HEIGHT, max(MIN_ROW_HEIGHT, lines * LINE_HEIGHT + ROW_PADDING))
 
 
 def text_safe(value):
@@ -157,23 +182,32 @@ class TableSheet:
             )
             for c in sheet.columns
         ]
-        ws.append(header)
-        ws.row_dimensions[HEADER_ROW].height = 24
-        sheet.row_count = HEADER_ROW
+        lines = max(line_count(c.header, c.width) for c in sheet.columns)
+        sheet._append(header, max(24, row_height(lines)))
         return sheet
 
     @property
     def last_column(self) -> str:
         return get_column_letter(len(self.columns))
 
+    @property
+    def total_width(self) -> float:
+        return sum(column.width for column in self.columns if column.key not in self.hidden)
+
+    def _append(self, cells: list, height: float) -> None:
+        """Write one row with its height (a write-only row is final once appended)."""
+        index = self.row_count + 1
+        self.ws.row_dimensions[index].height = height
+        self.ws.append(cells)
+        # The height is written with the row: drop it so memory stays flat with the row count.
+        del self.ws.row_dimensions[index]
+        self.row_count = index
+
     def _merged_line(self, text: str, font, alignment, height: float | None = None) -> None:
         cells = [make_cell(self.ws, text, font=font, alignment=alignment, border=None)]
         cells += [None] * (len(self.columns) - 1)
-        self.ws.append(cells)
-        self.row_count += 1
+        self._append(cells, height or row_height(line_count(text, self.total_width)))
         self.merged.append(CellRange(f"A{self.row_count}:{self.last_column}{self.row_count}"))
-        if height:
-            self.ws.row_dimensions[self.row_count].height = height
 
     def section(self, row: SectionRow) -> None:
         level = min(row.level, len(SECTION_FONTS) - 1)
@@ -181,15 +215,18 @@ class TableSheet:
         alignment = _section_alignment(row.level)
         cells = [make_cell(self.ws, row.title, font=font, fill=fill, alignment=alignment)]
         cells += [make_cell(self.ws, None, fill=fill) for _ in self.columns[1:]]
-        self.ws.append(cells)
-        self.row_count += 1
+        self._append(cells, row_height(line_count(row.title, self.total_width)))
         self.merged.append(CellRange(f"A{self.row_count}:{self.last_column}{self.row_count}"))
 
     def row(
         self, values: dict, fills: dict[str, PatternFill] | None = None, formats: dict[str, str] | None = None
     ) -> None:
         fills, formats = fills or {}, formats or {}
-        self.ws.append(
+        lines = max(
+            (line_count(values.get(c.key), c.width) for c in self.columns if c.wrap and c.key not in self.hidden),
+            default=1,
+        )
+        self._append(
             [
                 make_cell(
                     self.ws,
@@ -199,9 +236,9 @@ class TableSheet:
                     number_format=formats.get(column.key),
                 )
                 for column in self.columns
-            ]
+            ],
+            row_height(lines),
         )
-        self.row_count += 1
 
     def finish(self) -> None:
         """The filter covers the header and every row below it (sections included, as Excel does)."""

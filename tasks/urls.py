@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import views
+from .views import creating
 
 app_name = "tasks"
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("my/", views.my_work, name="my_work"),
     # The 统计 page became the 统计看板 (dashboard app); old bookmarks land there.
     path("stats/", RedirectView.as_view(pattern_name="dashboard:index", query_string=True), name="stats"),
+    path("new/", creating.create, name="create"),
     path("publish/<int:document_id>/", views.publish, name="publish"),
     path("<int:task_id>/", views.detail, name="detail"),
     path("<int:task_id>/edit/", views.edit, name="edit"),

@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+
+from .names import GroupRecord, Match, Resolution, UnitRecord, fold, fold_char
+
+__all__ = ["GroupRecord", "Match", "Registry", "Resolution", "UnitRecord", "fold", "resolve"]
 
 DEFAULT_FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "units_changjiang.json"
 
@@ -55,7 +57,9 @@ FILLER = frozenset(
     {"等", "等单位", "等部门", "和", "及", "与", "以及", "牵头", "参加", "等参加", "配合", "负责", "协办", "主办"}
 )
 LEADING_LABEL = re.compile(r"^(?:由|(?:牵头|责任|配合|协办|参与|主办)?(?:单位|部门)[:])")
-TRAILING_FILLER = re.compile(r"(?:等(?:单位|部门|参加)?|牵头|参加|配合|负责)$")
+TRAILING_FILLER = re.compile(
+    r"(?:等(?:有关|相关|其他|成员)?(?:单位|部门|参加)?|牵头|参加|参与|协助|配合(?:落实)?|负责)$"
+)
 ADMIN_PREFIXES = ("区", "市", "县")
 # What may follow a name to say "its government": 各乡镇人民政府 is the group 各乡镇.
 BODY_SUFFIX = re.compile(r"^(?:人民政府|政府|办事处|街道办事处|党委|党工委)$")
@@ -91,66 +95,6 @@ MAX_JOINED_LINES = 4  # a table cell wraps one name over at most this many lines
 NAME_LIKE_NOTE = 6  # a bracketed note this short without punctuation is a second name (外事办, 文明办)
 
 
-@dataclass(frozen=True)
-class Match:
-    written: str  # the span of the input as written (whitespace/line breaks removed, note attached)
-    name: str  # canonical name (unit full name, or group name)
-    unit_id: int | None  # Unit pk, None for fixture-only registries or groups
-    group_id: int | None
-    kind: str  # Unit.kind value, or "group"
-    method: str  # "exact" | "alias" | "normalised" | "abbreviation" | "history" | "fuzzy" | "group"
-    score: float  # 1.0 for exact/alias; lower for fuzzy
-    note: str = ""  # a bracketed note that followed the name, e.g. "（外事办）" or "（涉及以下各项任务，不再列出）"
-
-    def as_dict(self) -> dict:
-        return {
-            "id": self.unit_id if self.unit_id is not None else self.group_id,
-            "name": self.name,
-            "written": self.written,
-            "kind": self.kind,
-            "method": self.method,
-            "score": self.score,
-            "note": self.note,
-        }
-
-
-@dataclass
-class Resolution:
-    input: str
-    matches: list[Match]  # in order of appearance in the input
-    leftover: list[str]  # pieces that matched nothing (never silently guessed)
-    suggestions: dict[str, list[Match]] = field(default_factory=dict)
-
-    @property
-    def resolved(self) -> bool:
-        """True when the input named something and nothing was left over."""
-        return bool(self.matches) and not self.leftover
-
-    def as_dict(self) -> dict:
-        return {
-            "input": self.input,
-            "units": [m.as_dict() for m in self.matches],
-            "leftover": list(self.leftover),
-            "suggestions": {k: [m.as_dict() for m in v] for k, v in self.suggestions.items()},
-        }
-
-
-# --- folding ---------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=65536)
-def _fold_char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    if len(folded) != 1:
-        return ch
-    return {"〔": "(", "〕": ")", "【": "[", "】": "]", "﹝": "(", "﹞": ")"}.get(folded, folded)
-
-
-def fold(text: str) -> str:
-    """The lookup key of a name: characters folded one by one, whitespace dropped."""
-    return "".join(_fold_char(ch) for ch in text if not ch.isspace())
-
-
 # --- registry --------------------------------------------------------------------------
 
 
@@ -168,24 +112,6 @@ class _Entry:
     written_forms: frozenset[str]  # the stored spellings this key came from (whitespace removed)
     method: str  # method when written exactly as stored: exact / alias / history / group
     derived: bool  # a spelling variant made by the registry (→ "normalised")
-
-
-@dataclass
-class UnitRecord:
-    name: str
-    short_name: str = ""
-    kind: str = "department"
-    aliases: list[str] = field(default_factory=list)
-    active: bool = True
-    successor: str = ""  # successor's full name
-    id: int | None = None
-
-
-@dataclass
-class GroupRecord:
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    id: int | None = None
 
 
 def district_names(full_name: str) -> tuple[str, ...]:
@@ -252,6 +178,10 @@ class Registry:
     ) -> None:
         self.source = source
         self.districts = district_names(district)
+        # The prefix the deployment's own units carry (区 for a district, 县 for a county, 市 for
+        # a city): a name written without any prefix ("教育局") is read as one of them.
+        folded_district = fold(district or "")
+        self.own_prefix = folded_district[-1] if folded_district[-1:] in ADMIN_PREFIXES else ""
         self.units = units
         self.groups = groups
         self._index: dict[str, _Entry] = {}
@@ -483,7 +413,7 @@ def _split_line(line: str) -> list[str]:
     """Cut one line on separators outside brackets."""
     pieces, buf, depth = [], [], 0
     for ch in line:
-        folded = _fold_char(ch)
+        folded = fold_char(ch)
         if folded == OPEN:
             depth += 1
         elif folded == CLOSE and depth:
@@ -497,12 +427,30 @@ def _split_line(line: str) -> list[str]:
     return pieces
 
 
+# A group written with a separator inside: 各区、县（市）政府（管委会）, 13个街道、镇, 各乡、镇.
+_GROUP_WITH_SEPARATOR = re.compile(
+    r"(?:各|\d+个|[一二三四五六七八九十]+个)(?:区|县|市|乡|镇|街道|街|园区)(?:[(（][^)）]{1,6}[)）])?"
+    r"(?:、(?:区|县|市|乡|镇|街道|园区)(?:[(（][^)）]{1,6}[)）])?)+"
+    r"(?:人民政府|政府|办事处)?(?:[(（][^)）]{1,8}[)）])?"
+)
+_PROTECTED = "\u2063"  # invisible separator standing in for 、 inside a group
+
+
+def _protect_groups(line: str) -> str:
+    def keep(m: re.Match) -> str:
+        after = m.string[m.end() : m.end() + 1]
+        whole = not after or after in "、,，;；/"
+        return m.group(0).replace("、", _PROTECTED) if whole else m.group(0)
+
+    return _GROUP_WITH_SEPARATOR.sub(keep, line)
+
+
 def _pieces(text: str) -> list[tuple[str, bool]]:
     """(piece, follows a line break) for every non-empty piece of the input."""
     out: list[tuple[str, bool]] = []
     for line in text.splitlines():
-        line = "".join(line.split())
-        for k, piece in enumerate(_split_line(line)):
+        line = _protect_groups("".join(line.split()))
+        for k, piece in enumerate(p.replace(_PROTECTED, "、") for p in _split_line(line)):
             piece = _clean(piece)
             if piece:
                 out.append((piece, k == 0))
@@ -605,6 +553,7 @@ def resolve(text: str, registry: Registry) -> Resolution:
     pieces = _pieces(text or "")
     matches: list[Match] = []
     leftover: list[str] = []
+    carried = ""  # the 市/区/县 written on an earlier name of the list
     i = 0
     while i < len(pieces):
         # How far the pieces run on across line breaks only.
@@ -628,13 +577,38 @@ def resolve(text: str, registry: Registry) -> Resolution:
             found, left, _ = _read_cached(registry, piece)
             chosen = (i, found, left)
         j, found, left = chosen
+        if left and not found and j == i:
+            found, left = _with_prefix(registry, pieces[i][0], carried, found, left)
         matches.extend(found)
         leftover.extend(left)
+        for m in found:
+            head = fold(m.written)[:1]
+            if head in ADMIN_PREFIXES and m.method != "prefixed":
+                carried = head
         i = j + 1
     suggestions = {piece: registry.suggest_cached(piece) for piece in leftover}
     return Resolution(
         input=text, matches=matches, leftover=leftover, suggestions={k: v for k, v in suggestions.items() if v}
     )
+
+
+def _with_prefix(
+    registry: Registry, piece: str, carried: str, found: list[Match], left: list[str]
+) -> tuple[list[Match], list[str]]:
+    """A name written without 市/区/县 ("国土房管局" after "市发改委", "教育局" in a district's
+    own document): read with the prefix the list carries, else with the deployment's own.
+    The match keeps what was written; its method says a prefix was supplied ("prefixed") and
+    its note which one."""
+    written = _clean(piece)
+    key = fold(written)
+    if not key or key[0] in ADMIN_PREFIXES or key.startswith(("各", "省", "中共")) or len(key) < 2:
+        return found, left
+    for prefix in dict.fromkeys(p for p in (carried, registry.own_prefix) if p):
+        got, rest, _ = _read_cached(registry, prefix + written)
+        if len(got) == 1 and not rest:
+            m = got[0]
+            return [replace(m, written=written, method="prefixed", note=m.note + f"前缀“{prefix}”")], []
+    return found, left
 
 
 def _ends_previous(pieces: list[tuple[str, bool]], i: int, matches: list[Match]) -> bool:

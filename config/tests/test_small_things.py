@@ -43,7 +43,7 @@ def test_scripts_are_deferred_chart_js_only_on_stats_and_axe_nowhere(client, per
         page = client.get(url).content.decode()
         assert 'bootstrap.bundle.min.js" defer' in page and 'htmx.min.js" defer' in page, url
         assert "chart.umd" not in page and "axe" not in page, url
-    assert "chart.umd" in client.get(reverse("tasks:stats")).content.decode()
+    assert "chart.umd" in client.get(reverse("dashboard:index")).content.decode()
 
 
 def test_every_page_offers_the_password_change(client, personas):

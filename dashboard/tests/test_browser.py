@@ -42,6 +42,14 @@ def test_leader_lands_on_the_dashboard_and_opens_a_units_overdue_tasks(
     page.wait_for_selector("#chart-units")
     assert page.locator("script:not([src])").count() == 1  # only the json_script data block
     shots(page, tmp_path, "dashboard")
+    # Printed for a meeting: no navigation, no filters, no buttons; the tables stay.
+    page.emulate_media(media="print")
+    assert not page.locator("nav.navbar").is_visible()
+    assert not page.locator("[data-testid=dashboard-filters]").is_visible()
+    assert not page.locator("[data-print]").is_visible()
+    assert page.locator("[data-testid=units-lead]").is_visible()
+    page.screenshot(path=str(tmp_path / "dashboard-print.png"), full_page=True)
+    page.emulate_media(media="screen")
 
     # The lead unit with the most overdue shares: click its number in the 牵头 table.
     rows = page.locator("[data-testid=units-lead] tbody tr[data-unit]")
@@ -80,6 +88,10 @@ def test_leader_lands_on_the_dashboard_and_opens_a_units_overdue_tasks(
     first.locator("summary").click()
     assert first.locator("tr[data-assignment]").count() >= 1
     shots(page, tmp_path, "ledger-tasks")
+    page.emulate_media(media="print")
+    assert not page.locator("[data-testid=ledger-filters]").is_visible()
+    page.screenshot(path=str(tmp_path / "ledger-tasks-print.png"), full_page=True)
+    page.emulate_media(media="screen")
     # No column so narrow that its header wraps one character per line.
     for header in page.locator("[data-testid=ledger-tasks] thead th:visible").all():
         box = header.bounding_box()

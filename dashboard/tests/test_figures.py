@@ -106,8 +106,10 @@ def test_the_page_draws_the_numbers_of_data_json(client, personas, frozen):
     drawn = {(url.replace("&amp;", "&"), int(n)) for url, n in links}
     expected = {(figure["url"], figure["n"]) for _path, figure in figures_in(data) if "overdue" not in _path[:1]}
     assert expected <= drawn
-    # Every number on the page is a link to the ledger.
-    assert all(url.startswith(reverse("tasks:ledger")) for url, _n in drawn)
+    # Every number on the page (rates included) is a link to the ledger.
+    every_link = re.findall(r'class="figure-link[^"]*" href="([^"]+)"', page)
+    assert len(every_link) > len(drawn)
+    assert all(url.startswith(reverse("tasks:ledger")) for url in every_link)
 
 
 def test_unit_overdue_links_list_exactly_the_overdue_shares(client, personas, frozen):

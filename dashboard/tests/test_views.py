@@ -2,13 +2,17 @@
 
 import datetime as dt
 import json
+import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
-from documents.models import DocumentStatus, SourceDocument
+from documents.models import DocumentStatus, DraftItem, SourceDocument
 from tasks import services
 from units.models import UnresolvedName
+
+from .world import NOW, build_world
 
 PERSONAS = ["supervisor", "leader", "lead_clerk", "lead_head", "support_clerk", "other_clerk"]
 
@@ -113,8 +117,13 @@ class TestWorkbench:
         )
         UnresolvedName.objects.create(text="区航天局", occurrences=3)
         document = SourceDocument.objects.create(title="待审核的分工方案", status=DocumentStatus.EXTRACTED)
+        published = SourceDocument.objects.create(title="已发布但留有条目", status=DocumentStatus.PUBLISHED)
+        DraftItem.objects.create(document=published, text="区直有关单位负责的条目")
+        SourceDocument.objects.create(title="全部发布完毕", status=DocumentStatus.PUBLISHED)
         body = as_user("supervisor").get(reverse("dashboard:workbench")).content.decode()
-        assert 'data-testid="waiting-total">4<' in body
+        assert 'data-testid="waiting-total">5<' in body
+        assert reverse("documents:review", args=[published.pk]) in body and "1 条待审核" in body
+        assert "全部发布完毕" not in body
         assert reverse("tasks:review", args=[lead_assignment.pk]) in body
         assert reverse("tasks:decide_extension", args=[extension.pk]) in body
         assert reverse("units:unresolved") in body and "区航天局" in body
@@ -162,3 +171,34 @@ def test_nav_names_the_dashboard_and_the_workbench(as_user):
     assert ">统计看板<" in body and ">工作台<" in body and "/tasks/stats/" not in body
     body = as_user("leader").get(reverse("tasks:ledger")).content.decode()
     assert ">统计看板<" in body and ">工作台<" not in body
+
+
+def test_workbench_counts_equal_the_ledger_rows_they_link_to(client, personas):
+    """The 工作台's overdue, due-this-week and waiting lists open the ledger on the same rows."""
+    with time_machine.travel(NOW, tick=False):
+        build_world(personas, seed=31, tasks=20)
+        client.force_login(personas.supervisor)
+        response = client.get(reverse("dashboard:workbench"))
+        counts, links = response.context["counts"], response.context["links"]
+        for name, url in links.items():
+            body = client.get(url).content.decode()
+            total = int(re.search(r'data-testid="ledger-total">(\d+)<', body).group(1))
+            assert total == counts[name], name
+    assert counts["overdue"] > 0 and counts["completions"] + counts["extensions"] > 0
+
+
+@pytest.mark.parametrize(
+    "who, url",
+    [
+        ("supervisor", "/dashboard/workbench/"),
+        ("supervisor", "/tasks/"),
+        ("supervisor", "/tasks/?view=shares"),
+        ("lead_clerk", "/tasks/my/"),
+        ("leader", "/dashboard/?leader=null"),
+    ],
+)
+def test_pages_hold_under_a_strict_csp(as_user, task, who, url):
+    """No inline script, style attribute or event handler on these pages (a CSP without unsafe-inline)."""
+    body = as_user(who).get(url).content.decode()
+    assert "<script>" not in body and " style=" not in body
+    assert not re.search(r"\son[a-z]+=", body)

@@ -31,8 +31,6 @@ from ..models import (
 )
 from ._core import SUPERVISOR_ONLY, Resolved, registry_or_loaded
 
-NO_ITEMS_MESSAGE = "未识别到工作任务条目，文件未保存。请确认文件是分工方案、实施方案或工作要点等含有工作任务的文件。"
-
 
 class ImportFailed(Exception):
     """The document could not be imported; `message` is shown to the user as it is (Chinese)."""
@@ -156,8 +154,9 @@ def import_upload(uploaded_file, actor, *, registry=None, filename: str | None =
     """Read, extract and save one uploaded document with its draft items, or save nothing.
 
     Rules: the file is read and its items extracted before anything is written; a file the
-    readers refuse, or one with no recognisable work items (未识别到工作任务条目), raises
-    ImportFailed and leaves no rows and no stored file. A file imported before (same bytes, or
+    readers refuse raises ImportFailed and leaves no rows and no stored file. A readable file
+    with no recognisable work items is saved all the same (its run warns), for items to be
+    made by hand in review. A file imported before (same bytes, or
     same 文号 and title: find_duplicate) raises AlreadyImported naming the earlier document.
     Unresolved unit names are kept on the items (flagged for review) and recorded in the
     registry's 未识别名称 queue.
@@ -172,9 +171,9 @@ def import_upload(uploaded_file, actor, *, registry=None, filename: str | None =
     registry = registry_or_loaded(registry)
     started = time.monotonic()
     result = _run_pipeline(uploaded_file, filename, registry, _max_bytes())
+    # No recognised items is no dead end: the document is saved with its text and opens in
+    # review, where a person makes items from passages (documents.actions.manual).
     items = list(_get(result, "items", []) or [])
-    if not items:
-        raise ImportFailed(NO_ITEMS_MESSAGE)
     metadata = _get(result, "metadata") or {}
     duplicate = find_duplicate(doc_number=_get(metadata, "doc_number") or "", title=_document_title(metadata, filename))
     if duplicate is not None:
@@ -266,6 +265,7 @@ def _create_items(document: SourceDocument, actor, result, items: Sequence, dura
             extra={**(_get(entry, "extra") or {}), "kind": _get(entry, "kind") or ""},
             source_start=_get(entry, "source_start"),
             source_end=_get(entry, "source_end"),
+            provenance=dict(_get(entry, "provenance") or {}),
         )
         for role, key in ((ItemRole.LEAD, "lead_units"), (ItemRole.SUPPORT, "support_units")):
             for unit_position, unit_entry in enumerate(_get(entry, key) or [], start=1):

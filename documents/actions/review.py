@@ -55,7 +55,7 @@ def split_names(text: str) -> list[str]:
     return [name.strip() for name in names if name.strip()]
 
 
-def _set_units(item: DraftItem, role: str, names: Sequence[str], registry) -> None:
+def set_item_units(item: DraftItem, role: str, names: Sequence[str], registry) -> None:
     """Replace the item's units of one role by `names`, keeping what was already resolved for a name."""
     existing = {u.written: u for u in item.units.filter(role=role)}
     keep_ids = []
@@ -127,13 +127,13 @@ def update_item(
     if lead_names is not None or support_names is not None:
         registry = registry_or_loaded(registry)
         if lead_names is not None:
-            _set_units(item, ItemRole.LEAD, list(dict.fromkeys(lead_names)), registry)
+            set_item_units(item, ItemRole.LEAD, list(dict.fromkeys(lead_names)), registry)
             item.lead_text = "、".join(lead_names)
             fields.append("lead_text")
         if support_names is not None:
             leads = set(lead_names or item.units.filter(role=ItemRole.LEAD).values_list("written", flat=True))
             names = [n for n in dict.fromkeys(support_names) if n not in leads]
-            _set_units(item, ItemRole.SUPPORT, names, registry)
+            set_item_units(item, ItemRole.SUPPORT, names, registry)
             item.support_text = "、".join(names)
             fields.append("support_text")
     touch(item, actor, now, fields)

@@ -117,6 +117,19 @@ def _extract_segment(blocks: list[Block], seg: Segment, registry, out: Extractio
     return items
 
 
+_FIRST_LISTED_LEADS = re.compile(r"列(?:第一位|首位|在首位|第一)的(?:责任)?(?:单位|部门)?为牵头")
+
+
+def _first_listed_leads(blocks: list[Block], seg: Segment) -> bool:
+    """The document says the first listed unit leads ("列第一位的为牵头单位")."""
+    for i in range(seg.start, seg.end):
+        b = blocks[i]
+        texts = [b.text] if not b.is_table else [c for r in b.rows[:3] for c in r]
+        if any(_FIRST_LISTED_LEADS.search(re.sub(r"\s", "", t)) for t in texts):
+            return True
+    return False
+
+
 def _same(a: UnitRef, b: UnitRef) -> bool:
     return (a.canonical and a.canonical == b.canonical) or a.written == b.written
 
@@ -135,16 +148,26 @@ def _marked_leads(refs: list[UnitRef]) -> tuple[list[UnitRef], list[UnitRef]]:
     return marked, [r for r in refs if not _LEAD_MARK.search(r.written)]
 
 
-def assign_units(item: ExtractedItem, registry) -> None:
-    """Lead and supporting units of an item. A unit marked "（牵头）" in a list leads; in a
-    list without roles or marks, the first listed unit leads."""
+def assign_units(item: ExtractedItem, registry, *, first_listed_leads_stated: bool = False) -> None:
+    """Lead and supporting units of an item. A unit marked "（牵头）" or "*" in a list leads; in a
+    list without roles or marks, the first listed unit leads — a guess, recorded as one, unless
+    the document says so ("列第一位的为牵头单位")."""
     first_is_lead = item.extra.pop("_first_is_lead", False)
     carried: list[UnitRef] = item.extra.pop("_carried", [])
     drop_generic = item.extra.pop("_drop_generic", False)
+    guesses: list[str] = item.provenance.setdefault("guesses", [])
     if first_is_lead:
         refs = resolve_units(item.support_text, registry)
         marked, others = _marked_leads(refs)
-        lead, support = (marked, others) if marked else (refs[:1], refs[1:])
+        starred = [r for r in refs if r.marked_lead]
+        if marked:
+            lead, support = marked, others
+        elif starred:
+            lead, support = starred, [r for r in refs if not r.marked_lead]
+        else:
+            lead, support = refs[:1], refs[1:]
+            if len(refs) > 1 and not first_listed_leads_stated:
+                guesses.append("牵头单位按排列顺序推定（列第一位），文件未注明，请确认")
     else:
         lead = resolve_units(item.lead_text, registry)
         support = resolve_units(item.support_text, registry)
@@ -156,6 +179,10 @@ def assign_units(item: ExtractedItem, registry) -> None:
     for ref in carried:
         if not any(_same(ref, u) for u in lead + support):
             support.append(ref)
+            guesses.append(f"“{ref.written}”由前文“不再列出”的说明带入")
+    for ref in lead + support:
+        if ref.method == "prefixed":
+            guesses.append(f"“{ref.written}”未写前缀，按{ref.canonical}识别")
     item.lead_units, item.support_units = lead, support
 
 
@@ -175,10 +202,12 @@ def _assign_deadline(item: ExtractedItem, seg: Segment) -> None:
     if item.deadline_text and not item.deadline and not item.ongoing and not item.recurrence:
         # a time limit written in words we cannot date ("汛前"): a person sets the date
         item.extra["deadline_rule"] = "时限未能识别为日期，请审核时填写"
+        item.provenance.setdefault("guesses", []).append("时限“" + item.deadline_text + "”未能识别为日期")
         return
     if not item.deadline and not item.ongoing and not item.recurrence and year and _is_annual(seg):
         item.deadline = dt.date(year, 12, 31)
         item.extra["deadline_rule"] = "年度计划未写时限，默认当年年底"
+        item.provenance.setdefault("guesses", []).append("未写时限，按年度计划默认当年12月31日")
 
 
 def extract_blocks(blocks: list[Block], registry=None) -> Extraction:
@@ -190,8 +219,9 @@ def extract_blocks(blocks: list[Block], registry=None) -> Extraction:
             continue
         indicators_before = len(out.indicators)
         items = _extract_segment(blocks, seg, registry, out)
+        stated = _first_listed_leads(blocks, seg)
         for item in items:
-            assign_units(item, registry)
+            assign_units(item, registry, first_listed_leads_stated=stated)
             _assign_deadline(item, seg)
         if items and out.main is None:
             out.main = seg

@@ -29,10 +29,12 @@ class UnitRef:
     kind: str = ""
     method: str = ""
     score: float | None = None
+    marked_lead: bool = False
 
     def as_json(self) -> dict:
         data = asdict(self)
         data["name"] = data.pop("written")
+        data.pop("marked_lead")
         return data
 
 
@@ -68,6 +70,7 @@ def _fallback_pieces(text: str) -> list[str]:
 
 def _clean_role_text(text: str) -> str:
     text = re.sub(r"^\s*(?:牵头|责任|配合|协办|协助|参与)?(?:单位|部门)\s*[：:]\s*", "", text or "")
+    text = re.sub(r"[。.]\s*$", "", text.strip())
     text = re.sub(r"等(?:有关|相关|其他|成员)?(?:(?:单位|部门)(?:和|及|与|、)?){0,2}$", "", text.strip())
     return text.strip()
 
@@ -99,8 +102,13 @@ def resolve_units(text: str, registry) -> list[UnitRef]:
     text = _spaces_as_separators(_clean_role_text(text))
     if not text or _PLACEHOLDER.match(text):
         return []
+    marked = _lead_marks(text)
+    text = _MARK.sub("", text)
     if registry is None:
-        return [UnitRef(p) for p in _fallback_pieces(text) if p.strip()]
+        refs = [UnitRef(p) for p in _fallback_pieces(text) if p.strip() and not _BARE_PREFIX.match(p.strip())]
+        for ref in refs:
+            ref.marked_lead = any(ref.written.startswith(m) for m in marked)
+        return refs
     res = resolve(text, registry)
     flat = re.sub(r"\s", "", text)
     placed: list[tuple[int, UnitRef]] = []
@@ -127,13 +135,40 @@ def resolve_units(text: str, registry) -> list[UnitRef]:
             )
         )
     for piece in res.leftover:
-        piece = _clean_role_text(piece)
+        piece = _without_long_note(_clean_role_text(piece))
         if not piece or re.fullmatch(r"[\W_等]+", piece):
             continue
         pos = flat.find(re.sub(r"\s", "", piece))
         placed.append((pos if pos >= 0 else len(flat), UnitRef(written=piece, method="unresolved")))
     placed.sort(key=lambda pair: pair[0])
-    return [ref for _, ref in placed]
+    refs = [ref for _, ref in placed if not _BARE_PREFIX.match(ref.written)]
+    for ref in refs:
+        if marked and any(ref.written.startswith(m) or m.startswith(ref.written) for m in marked):
+            ref.method = ref.method or "marked"
+            ref.marked_lead = True
+    return refs
+
+
+# "*区城管局": a unit marked as the lead in a list (the mark goes, the unit leads).
+_MARK = re.compile(r"[*＊]")
+_BARE_PREFIX = re.compile(r"^[区县市省]$")  # a name cut off after its prefix ("责任单位：区")
+
+
+def _lead_marks(text: str) -> list[str]:
+    names = []
+    for m in re.finditer(r"[*＊]\s*([^、，,；;\n*＊]+)", text):
+        names.append(re.sub(r"\s", "", m.group(1)))
+    return names
+
+
+_LONG_NOTE = re.compile(r"^(?P<name>.{2,30}?[局委办处院队所站中心])[（(](?P<note>[^（）()]{7,30})[）)]$")
+
+
+def _without_long_note(piece: str) -> str:
+    """ "市商务局（市粮食和物资储备局）" unknown to the registry: the name is the part before the
+    second name in brackets (a short bracket such as "（外事办）" stays part of the name)."""
+    m = _LONG_NOTE.match(piece)
+    return m.group("name") if m else piece
 
 
 def is_generic(ref: UnitRef) -> bool:

@@ -28,6 +28,9 @@ class ExtractedItem:
     source_start: int | None = None
     source_end: int | None = None
     extra: dict = field(default_factory=dict)
+    # What the item was read from ("表格第3行", "括注", "句子", "字段行") and what was guessed
+    # ("牵头单位按排列顺序推定", "前缀沿用“市”"…): shown in review so a person checks exactly those.
+    provenance: dict = field(default_factory=lambda: {"source": "", "guesses": []})
 
     @property
     def section(self) -> str:
@@ -56,6 +59,10 @@ class ExtractedItem:
             "indicators": self.indicators,
             "source_start": self.source_start,
             "source_end": self.source_end,
+            "provenance": {
+                "source": self.provenance.get("source", ""),
+                "guesses": list(self.provenance.get("guesses", [])),
+            },
         }
         if len(self.section_path) > 1:
             data["subsection"] = self.section_path[-1]

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from documents.readers import Block
+from documents.readers.cells import align
 from documents.readers.columns import (
     ADDRESS,
     AFTERNOON,
@@ -80,11 +81,20 @@ def _sub_header(row: list[str]) -> list[str | None] | None:
     return kinds
 
 
+_TASK_LIKE_LABEL = re.compile(r"目标|内容|事项|任务|项目|指标")
+
+
 def layout_of(block: Block) -> TableLayout | None:
     kinds, header_rows, labels = _merge_header(block.rows)
     if not kinds:
         return None
     has_units = any(k in UNIT_KINDS for k in kinds)
+    if has_units and TASK not in kinds and kinds.count(YEAR) < 2:
+        # "工作目标" is the task when no other column is (a target list: 序号 | 工作目标 | 责任单位)
+        for i, (kind, label) in enumerate(zip(kinds, labels + [""] * len(kinds), strict=False)):
+            if kind in (NOTE, None) and _TASK_LIKE_LABEL.search(label or "") and not re.search(r"情况|进度", label):
+                kinds = [*kinds[:i], TASK, *kinds[i + 1 :]]
+                break
     if kinds.count(YEAR) >= 2:
         return TableLayout(INDICATORS, kinds, header_rows, labels)
     if has_units and (MORNING in kinds or AFTERNOON in kinds or TIME in kinds) and TASK not in kinds:
@@ -109,13 +119,34 @@ def _fit_row(cells: list[str], width: int) -> list[str]:
     return cells + [""] * (width - len(cells))
 
 
+def _short_row(cells: list[str], layout: TableLayout) -> list[str]:
+    """A whole row with fewer cells than the header: its cells go under the columns they fit
+    (a merged or missing cell leaves a gap), not simply from the left."""
+    width = len(layout.columns)
+    cells = list(cells)
+    while len(cells) > width and not cells[-1].strip():
+        cells.pop()
+    if len(cells) >= width:
+        return cells[:width]  # cells after the last column are notes written under a cell
+    while cells and not cells[-1].strip():
+        cells.pop()
+    if not cells:
+        return [""] * width
+    groups = align(cells, layout.columns)
+    return ["\n".join(g) for g in groups]
+
+
 def _is_section_row(cells: list[str], width: int) -> bool:
     filled = [c for c in cells if c.strip()]
     return len(filled) == 1 and (len(cells) == 1 or width <= 2 or not cells[0].strip().isdigit())
 
 
-def _logical_rows(rows: list[list[str]], width: int) -> list[tuple[list[str], int, int]]:
-    """Rows with their index range; a row split by a blank line (seed format) is joined again."""
+def _logical_rows(rows: list[list[str]], width: int, complete: bool = False) -> list[tuple[list[str], int, int]]:
+    """Rows with their index range; a row split by a blank line (seed format) is joined again.
+
+    Rows rebuilt from flattened text are whole (`complete`): nothing is joined."""
+    if complete:
+        return [(list(r), i, i) for i, r in enumerate(rows)]
     out: list[tuple[list[str], int, int]] = []
     i = 0
     while i < len(rows):
@@ -152,7 +183,7 @@ def extract_division(
 ) -> list[ExtractedItem]:
     width = len(layout.columns)
     body = block.rows[layout.header_rows :]
-    logical = _logical_rows(body, width)
+    logical = _logical_rows(body, width, block.complete_rows)
     items: list[ExtractedItem] = []
     col = {k: layout.index(k) for k in (NUMBER, TASK, LEAD, UNITS, SUPPORT, DEADLINE, LEADER)}
     supports = layout.indexes(SUPPORT) + layout.indexes(UNITS) if col[LEAD] is not None else []
@@ -170,7 +201,7 @@ def extract_division(
             rank, heading = _heading_rank(text, following)
             tracker.push(rank, join_lines(heading))
             continue
-        cells = _fit_row(cells, width)
+        cells = _short_row(cells, layout) if block.complete_rows else _fit_row(cells, width)
         task = join_lines(cells[col[TASK]]) if col[TASK] is not None else ""
         number = cells[col[NUMBER]].strip() if col[NUMBER] is not None else ""
         if not task:
@@ -181,6 +212,9 @@ def extract_division(
                 if i is not None and not cells[i].strip():
                     cells[i] = previous[i]
         previous = cells
+        numbered = parse_number(task) if not number else None
+        if numbered is not None and numbered.style in ("arabic", "decimal"):
+            number, task = numbered.number, numbered.rest  # "14.改扩建…": the number is in the task cell
         item = ExtractedItem(
             text=task,
             number=number or None,
@@ -189,6 +223,7 @@ def extract_division(
             source_start=line_start,
             source_end=line_end,
         )
+        item.provenance["source"] = f"表格第{n + 1}行" + (f"（序号{number}）" if number else "")
         if col[LEAD] is not None:
             item.lead_text = cells[col[LEAD]]
             item.support_text = "\n".join(cells[i] for i in supports if cells[i].strip())

@@ -31,7 +31,7 @@ def fill_hashes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documents", "0003_draftitem_version")]
+    dependencies = [("documents", "0004_draftitem_provenance")]
 
     operations = [
         migrations.AddField(

@@ -26,7 +26,13 @@ __all__ = [
     "render_text",
 ]
 
-SUPPORTED_EXTENSIONS = (".txt", ".docx", ".xlsx", ".doc", ".wps", ".xls", ".et")
+SUPPORTED_EXTENSIONS = (".txt", ".docx", ".xlsx", ".pdf", ".ofd", ".doc", ".wps", ".xls", ".et")
+
+
+OFD_REFUSAL = (
+    "暂不支持 OFD 版式文件：目前没有经过验证、可靠维护的 OFD 读取库。"
+    "请在 OFD 阅读器中另存为 PDF（带文字）或 Word 后上传，或复制正文用“粘贴文本”导入。"
+)
 
 
 def _read_bytes(source: str | os.PathLike | BinaryIO | bytes, max_bytes: int) -> bytes:
@@ -59,9 +65,10 @@ def _too_big(max_bytes: int) -> ReaderError:
 def read_document(
     source: str | os.PathLike | BinaryIO | bytes, filename: str, *, max_bytes: int | None = None
 ) -> ReadResult:
-    """Read a .txt/.docx/.xlsx (or, with LibreOffice, .doc/.wps/.xls) file into blocks."""
+    """Read a .txt/.docx/.xlsx/.pdf (or, with LibreOffice, .doc/.wps/.xls) file into blocks."""
     from .docx_reader import read_docx
     from .legacy import convert
+    from .pdf_reader import read_pdf
     from .txt_reader import read_txt
     from .xlsx_reader import read_xlsx
 
@@ -69,7 +76,8 @@ def read_document(
     suffix = Path(filename or "").suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
         raise ReaderError(
-            f"不支持的文件类型“{suffix or '无扩展名'}”。请上传 .docx、.xlsx、.txt（或 .doc、.wps）文件。",
+            f"不支持的文件类型“{suffix or '无扩展名'}”。请上传 .docx、.xlsx、.pdf、.txt（或 .doc、.wps）文件，"
+            "或用“粘贴文本”导入。",
             code="unsupported",
         )
     data = _read_bytes(source, limit)
@@ -81,6 +89,10 @@ def read_document(
         return ReadResult(read_docx(data), "docx")
     if suffix == ".xlsx":
         return ReadResult(read_xlsx(data), "xlsx")
+    if suffix == ".pdf":
+        return ReadResult(read_pdf(data), "pdf")
+    if suffix == ".ofd":
+        raise ReaderError(OFD_REFUSAL, code="ofd")
     if suffix in (".xls", ".et"):
         return ReadResult(read_xlsx(convert(data, suffix, "xlsx")), "libreoffice+xlsx")
     return ReadResult(read_docx(convert(data, suffix, "docx")), "libreoffice+docx")

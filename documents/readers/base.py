@@ -36,6 +36,9 @@ class Block:
     line_start: int = 0
     line_end: int = 0
     row_lines: list[int] = field(default_factory=list)
+    # Rows were rebuilt from flattened text and are whole: a short row is a row with a missing
+    # cell, not the first half of a row split by a blank line (the seed exports' convention).
+    complete_rows: bool = False
 
     @property
     def is_table(self) -> bool:

@@ -27,21 +27,31 @@ LEADER = "leader"
 
 _LABELS: list[tuple[str, re.Pattern[str]]] = [
     (NUMBER, re.compile(r"^(序号|编号|序列|排序|No\.?)$", re.I)),
-    (LEADER, re.compile(r"^(责任领导|分管领导|牵头领导|联系领导|包保领导)$")),
+    (LEADER, re.compile(r"^(区政府|县政府|市政府)?(责任|分管|牵头|联系|包保)(市|县|区)?领导$")),
     (LEAD, re.compile(r"^(牵头(责任)?(单位|部门)|主办(单位|部门)|主责(单位|部门)|牵头)$")),
     (
         SUPPORT,
         re.compile(
-            r"^((相关|其他)?(责任|配合|协办|协助|参与|协同|会办)(单位|部门)|配合|协办|相关(单位|部门)|参与单位)$"
+            r"^((相关|其他)?(责任|配合|协办|协助|参与|协同|会办)(单位|部门)|配合|协办|相关(单位|部门)|参与单位"
+            r"|责任主体(与|和|及)协同单位|协同(单位|部门)|配合(单位|部门)及?职责)$"
         ),
     ),
-    (DEADLINE, re.compile(r"^(完成|办结|时间)?(时限|期限|时间|日期|时限要求|时间节点|完成时间|进度安排)$")),
+    (
+        DEADLINE,
+        re.compile(r"^(完成|办结|时间|整改)?(时限|期限|时间|日期|时限要求|时间节点|完成时间|进度安排|时间进度)$"),
+    ),
     (MORNING, re.compile(r"^.{0,6}(上学|上午|早).{0,4}(值勤|执勤|值班|上岗)?时间?$")),
     (AFTERNOON, re.compile(r"^.{0,6}(放学|下午|晚).{0,4}(值勤|执勤|值班|下岗)?时间?$")),
     (TIME, re.compile(r"^(值勤|执勤|值班|上岗)时间$")),
     (NAME, re.compile(r"^(学校|点位|岗位|场所|地点|执勤点|值班点)(名称)?$")),
     (ADDRESS, re.compile(r"^(地址|详细地址|所在地|位置)$")),
-    (NOTE, re.compile(r"^(备注|说明|完成标准|工作目标|目标|责任人|联系人|联系电话|进展情况)$")),
+    (
+        NOTE,
+        re.compile(
+            r"^(备注|说明|完成标准|工作目标|目标|责任人|联系人|联系电话|进展情况|监督电话|监督方式|实施步骤|工作举措.{0,6}"
+            r"|是否.{1,4}|.{0,10}(推进|进展|完成|落实|办理)情况.{0,10}|.{0,10}(取得成效|序时进度|形象进度|工作指标))$"
+        ),
+    ),
     (YEAR, re.compile(r"^(19|20)\d{2}年?(度|目标|指标)?$")),
     (INDICATOR, re.compile(r"^(指标|指标名称|年度指标|主要指标|指标内容|目标任务)$")),
     (
@@ -50,12 +60,15 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
             r"^(工作|重点|主要|具体|目标)?(任务|内容|事项|措施|举措)(和|及|与)?(要求|内容|措施|目标|名称)?$"
             r"|^(工作|重点)?任务(分解|清单)?$|^工作(任务|事项|内容|要点|措施)(和|及|与)?(要求|目标|措施)?$"
             r"|^项目(名称|内容)?$|^(改革|重点)?(事项|任务)名称$|^具体(工作|举措)$|^工作要点$"
+            r"|^重点工作(任务|事项|内容)?$|^(民生|实事)?(实事|事项)(项目|名称|内容)$|^民生事项名称$|^考核(指标|内容)$"
         ),
     ),
 ]
 
 # Generic 责任单位 is a unit column whose role depends on the other columns.
-_GENERIC_UNITS = re.compile(r"^(责任(单位|部门)|(承办|实施|执行|落实|主体)(单位|部门)|负责(单位|部门)|单位)$")
+_GENERIC_UNITS = re.compile(
+    r"^(区|县|市)?(责任(单位|部门)|(承办|实施|执行|落实|主体)(单位|部门)|负责(单位|部门)|单位|主要责任单位)$"
+)
 
 
 def normalise_label(text: str) -> str:
@@ -91,6 +104,6 @@ def classify_header(cells: list[str]) -> list[str | None] | None:
     kinds = [classify_label(c) for c in cells]
     filled = [c for c in cells if c.strip()]
     known = [k for k in kinds if k]
-    if len(known) < 2 or len(known) < 0.6 * max(len(filled), 1):
+    if len(known) < 2 or len(known) < (0.6 if len(filled) < 6 else 0.5) * max(len(filled), 1):
         return None
     return kinds

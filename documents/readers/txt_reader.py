@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 
 from .base import Block, ReaderError, clean_cell, clean_paragraph, strip_noise
-from .columns import NUMBER, classify_label
+from .cells import SINK, align, alignment_score
+from .columns import LEAD, NUMBER, classify_header, classify_label
+from .webtext import has_pipes, strip_furniture, unpipe
 
 _DOC_START = re.compile(r"^ (?! )\S")
 _ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
@@ -34,7 +36,38 @@ def read_txt(data: bytes) -> list[Block]:
     text = decode_text(data)
     if not text.strip():
         raise ReaderError("文件是空的，没有可读取的内容。", code="empty")
-    return rebuild_label_tables(parse_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
+    return read_text(text)
+
+
+def read_text(text: str) -> list[Block]:
+    """Blocks of a text (a .txt file, or text pasted from a web page)."""
+    lines = strip_furniture(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    piped = has_pipes(lines)
+    if piped:
+        lines = unpipe(lines)
+    blocks = parse_lines(lines)
+    if piped:
+        blocks = split_at_headers(blocks)
+    return rebuild_label_tables(blocks)
+
+
+def split_at_headers(blocks: list[Block]) -> list[Block]:
+    """Tables rebuilt from pipe rows: a header row starts a table of its own (page metadata rows
+    above a header are another table), and their rows are whole."""
+    out: list[Block] = []
+    for block in blocks:
+        if not block.is_table:
+            out.append(block)
+            continue
+        current: list[list[str]] = []
+        for row in block.rows:
+            if current and classify_header(row):
+                out.append(Block(kind="table", rows=current, complete_rows=True))
+                current = []
+            current.append(row)
+        if current:
+            out.append(Block(kind="table", rows=current, complete_rows=True))
+    return out
 
 
 def parse_lines(lines: list[str]) -> list[Block]:
@@ -80,77 +113,138 @@ def parse_lines(lines: list[str]) -> list[Block]:
     return blocks
 
 
-def _label_run(blocks: list[Block], start: int) -> list[str]:
-    """Known column labels in consecutive paragraphs from `start` (a wrapped "（上午）" joins its label)."""
-    labels: list[str] = []
-    i = start
-    while i < len(blocks) and blocks[i].kind == "paragraph":
-        text = blocks[i].text.strip()
-        if labels and re.fullmatch(r"[（(][^）)]{1,8}[）)]", text):
-            labels[-1] += text
-        elif classify_label(text):
-            labels.append(text)
-        else:
-            break
-        i += 1
-    return labels
-
-
-_ROW_NUMBER = re.compile(r"^\d{1,3}$")
+_BRACKET_ONLY = re.compile(r"[（(][^）)]{1,8}[）)]")
+_ROW_NUMBER = re.compile(r"^\d{1,3}\s*[*＊]?$")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+、\s*\S{4,})")
+_MAX_LABEL = 30
+
+
+def _is_label_text(text: str) -> bool:
+    return 0 < len(text) <= _MAX_LABEL and not re.search(r"[。；;，,]", text) and not _ROW_NUMBER.match(text)
+
+
+def _label_run(blocks: list[Block], start: int) -> tuple[list[str], int]:
+    """The header labels written one per paragraph from `start`, and the index after them.
+
+    Labels are known column names (序号, 工作任务, 牵头单位…) or short unknown ones between
+    them ("涉及西湖区工作指标"); a label wrapped over two lines ("牵头" / "部门") is joined, and a
+    bracket note on its own line ("（上午）") joins the label before it.
+    """
+    labels: list[str] = []
+    known = 0
+    i = start
+    while i < len(blocks) and blocks[i].kind == "paragraph" and len(labels) < 16:
+        text = blocks[i].text.strip()
+        if labels and _BRACKET_ONLY.fullmatch(text):
+            labels[-1] += text
+            i += 1
+            continue
+        if labels and not classify_label(labels[-1]) and classify_label(labels[-1] + text):
+            labels[-1] += text  # 牵头 / 部门 wrapped
+            known += 1
+            i += 1
+            continue
+        if (
+            labels
+            and classify_label(text) is None
+            and classify_label(labels[-1] + text)
+            and (classify_label(labels[-1]) in (None, LEAD))
+        ):
+            labels[-1] += text
+            i += 1
+            continue
+        if not _is_label_text(text) or _SECTION.match(text):
+            break
+        kind = classify_label(text)
+        if kind is None:
+            # an unknown label only between known ones: look ahead for a known label
+            nxt = blocks[i + 1].text.strip() if i + 1 < len(blocks) and blocks[i + 1].kind == "paragraph" else ""
+            if not labels or not (classify_label(nxt) or (_is_label_text(nxt) and not _ROW_NUMBER.match(nxt))):
+                break
+        else:
+            known += 1
+        labels.append(text)
+        i += 1
+    while labels and classify_label(labels[-1]) is None:
+        labels.pop()
+        i -= 1
+    if known < 3 or not labels or classify_label(labels[0]) != NUMBER:
+        return [], start
+    return labels, i
+
+
+def _is_row_start(text: str) -> bool:
+    return bool(_ROW_NUMBER.match(text))
 
 
 def rebuild_label_tables(blocks: list[Block]) -> list[Block]:
     """Turn "one cell per paragraph" tables into table blocks.
 
-    A run of at least three known labels, the first being 序号, starts a table of that many
-    columns. Rows start at a paragraph holding a bare row number; a section heading
-    (一、 / （一）) is a one-cell row; the table ends at the first paragraph that is neither
-    and comes after a complete row (unless a row follows within a few short paragraphs: a
-    wrapped last cell), or at the next document title.
+    A run of at least three known labels, the first being 序号, starts a table with those
+    columns. A row starts at a paragraph holding a bare row number ("12", "1*"); a section
+    heading (一、 / （一）) is a one-cell row; a repeated header is skipped. The paragraphs of a
+    row are put under the columns by what they look like (`cells.align`), so a cell written
+    over several lines or a missing cell does not shift the others. The table ends at the first
+    paragraph after a complete row that neither starts a row nor is followed by one within a
+    few short paragraphs, or at the next document title.
     """
     out: list[Block] = []
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        labels = _label_run(blocks, i) if block.kind == "paragraph" else []
-        if len(labels) < 3 or classify_label(labels[0]) != NUMBER:
+        labels, after = _label_run(blocks, i) if block.kind == "paragraph" else ([], i)
+        if not labels:
             out.append(block)
             i += 1
             continue
+        kinds = [classify_label(label) for label in labels]
         ncols = len(labels)
-        consumed = i + _count_label_paragraphs(blocks, i, len(labels))
         rows: list[list[str]] = [labels]
-        current: list[str] | None = None
-        j = consumed
+        pieces: list[str] | None = None
+        j = after
         while j < len(blocks) and blocks[j].kind == "paragraph" and not blocks[j].starts_document:
             text = blocks[j].text.strip()
-            if _ROW_NUMBER.match(text):
-                if current:
-                    rows.append(_fit(current, ncols))
-                current = [text]
-            elif _SECTION.match(text) and (current is None or len(current) >= ncols):
-                if current:
-                    rows.append(_fit(current, ncols))
-                    current = None
+            repeat, repeat_end = _label_run(blocks, j)
+            if repeat and [classify_label(x) for x in repeat] == kinds:
+                pieces = _close_row(rows, pieces, kinds)
+                j = repeat_end
+                continue
+            if _is_row_start(text):
+                _close_row(rows, pieces, kinds)
+                pieces = [text]
+            elif _SECTION.match(text) and (pieces is None or len(pieces) >= ncols - 1):
+                pieces = _close_row(rows, pieces, kinds)
                 rows.append([text])
-            elif current is not None and len(current) < ncols:
-                current.append(text)
-            elif current is not None and len(current) >= ncols:
-                # A wrapped cell: the extra paragraph belongs to the last column, but only while
-                # the table goes on below it (a signature after the last row is not a cell).
-                if len(text) <= 30 and _table_goes_on(blocks, j + 1):
-                    current[-1] += "\n" + text
-                else:
-                    break
+            elif pieces is not None and len(pieces) < ncols:
+                pieces.append(text)
+            elif pieces is not None and len(text) <= 40 and _table_goes_on(blocks, j + 1):
+                pieces.append(text)  # a cell written over several lines
             else:
                 break
             j += 1
-        if current:
-            rows.append(_fit(current, ncols))
-        out.append(Block(kind="table", rows=rows))
+        _close_row(rows, pieces, kinds)
+        out.append(Block(kind="table", rows=rows, complete_rows=True))
         i = j
     return out
+
+
+def _close_row(rows: list[list[str]], pieces: list[str] | None, kinds: list[str | None]) -> None:
+    if pieces:
+        rows.append(_row(pieces, kinds))
+
+
+def _row(pieces: list[str], kinds: list[str | None]) -> list[str]:
+    """A row's paragraphs under the header's columns (lines of one cell joined by line breaks)."""
+    with_sink = [*kinds, SINK]
+    if len(pieces) == len(kinds):
+        identity = [[p] for p in pieces] + [[]]
+        groups = align(pieces, with_sink)
+        if alignment_score(groups, with_sink) <= alignment_score(identity, with_sink) + 6:
+            groups = identity
+    else:
+        groups = align(pieces, with_sink)
+    cells = ["\n".join(g) for g in groups]
+    return cells if cells[-1] else cells[:-1]  # a piece under no column stays, after the last
 
 
 def _table_goes_on(blocks: list[Block], start: int, lookahead: int = 3) -> bool:
@@ -159,26 +253,8 @@ def _table_goes_on(blocks: list[Block], start: int, lookahead: int = 3) -> bool:
         if block.kind != "paragraph" or block.starts_document:
             return False
         text = block.text.strip()
-        if _ROW_NUMBER.match(text) or _SECTION.match(text):
-            return True
-        if len(text) > 30:
+        if _is_row_start(text) or _SECTION.match(text) or classify_label(text) == NUMBER:
+            return True  # a row, a section, or the header repeated
+        if len(text) > 40:
             return False
     return False
-
-
-def _count_label_paragraphs(blocks: list[Block], start: int, nlabels: int) -> int:
-    count = 0
-    seen = 0
-    while seen < nlabels and start + count < len(blocks):
-        text = blocks[start + count].text.strip()
-        if not re.fullmatch(r"[（(][^）)]{1,8}[）)]", text):
-            seen += 1
-        count += 1
-    # a trailing bracket note wraps the last label
-    while start + count < len(blocks) and re.fullmatch(r"[（(][^）)]{1,8}[）)]", blocks[start + count].text.strip()):
-        count += 1
-    return count
-
-
-def _fit(cells: list[str], ncols: int) -> list[str]:
-    return cells + [""] * (ncols - len(cells)) if len(cells) < ncols else cells

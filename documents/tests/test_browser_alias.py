@@ -20,10 +20,10 @@ DOCUMENT = (
 )
 
 
-def import_text(actor):
+def import_text(actor, document=DOCUMENT):
     from documents.services import import_upload
 
-    return import_upload(ContentFile(DOCUMENT.encode(), name="数字政府分工.txt"), actor)
+    return import_upload(ContentFile(document.encode(), name="数字政府分工.txt"), actor)
 
 
 @pytest.mark.browser
@@ -52,7 +52,10 @@ def test_map_unknown_name_in_browser_then_reimport_resolves(live_server, transac
         page.wait_for_selector("text=以后导入时自动识别")
         page.screenshot(path=str(tmp_path / "mapped.png"), full_page=True)
 
-    second = import_text(personas.supervisor)
+    # The document in review took the name at once (issue 13, point 3)...
+    assert set(unknown.values_list("unit_id", flat=True)) == {target.pk}
+    # ...and the next document recognises it (the same file again would be refused as imported).
+    second = import_text(personas.supervisor, DOCUMENT.replace("数字政府建设", "数字乡村建设"))
     resolved = DraftItemUnit.objects.filter(item__document=second, written="区数据资源中心")
     assert resolved.count() == 2
     assert set(resolved.values_list("unit_id", flat=True)) == {target.pk}

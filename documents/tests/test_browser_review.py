@@ -37,7 +37,7 @@ def test_supervisor_uploads_reviews_and_publishes(live_server, transactional_db,
 
         page.goto(f"{live_server.url}/documents/upload/")
         page.set_input_files("input[type=file]", str(plan))
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_selector("[data-testid=review-items]")
         rows = page.locator("tr[data-testid=item-row]")
         assert rows.count() == 6
@@ -72,6 +72,11 @@ def test_supervisor_uploads_reviews_and_publishes(live_server, transactional_db,
         page.wait_for_selector("tr[data-testid=item-row]:first-child [data-testid=item-state]:has-text('已确认')")
 
         page.locator("button[data-testid=publish]").first.click()
+        # The seed's deadlines (2021) have passed: publishing asks first (issue 13, point 2).
+        page.wait_for_selector("[data-testid=publish-confirm]")
+        assert page.inner_text("[data-testid=overdue-count]") == "1"
+        page.check("input[name=overdue_choice][value=as_is]")
+        page.click("[data-testid=confirm-publish]")
         page.wait_for_selector("[data-testid=document-status]")
         assert "已发布 1 项任务" in page.inner_text("main")
         assert "已发布" in page.inner_text("[data-testid=document-status]")

@@ -36,7 +36,7 @@ def test_unreadable_file_is_a_command_error(tmp_path):
 
 
 def test_exit_code_and_stderr_from_the_shell(tmp_path):
-    bad = tmp_path / "a.pdf"
+    bad = tmp_path / "a.pages"
     bad.write_bytes(b"%PDF")
     proc = subprocess.run(
         [sys.executable, "manage.py", "extract", str(bad), "--json"],

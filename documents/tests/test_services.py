@@ -180,12 +180,13 @@ def test_fixture_registry_names_map_to_database_units_by_name(personas, fake_pip
     assert document.items.get().units.get().unit == personas.lead_unit
 
 
-def test_no_items_is_a_clear_error_and_saves_nothing(personas, fake_pipeline, settings):
+def test_no_items_is_no_dead_end_the_document_is_saved_with_its_text(personas, fake_pipeline, settings):
+    """A readable document with no recognised items is saved (text and file) for review by hand."""
     fake_pipeline(fake_result([]))
-    with pytest.raises(services.ImportFailed, match="未识别到工作任务条目"):
-        services.import_upload(upload(), personas.supervisor)
-    assert not SourceDocument.objects.exists()
-    assert media_files(settings) == []
+    document = services.import_upload(upload(), personas.supervisor)
+    assert document.items.count() == 0
+    assert document.runs.get().item_count == 0
+    assert len(media_files(settings)) == 1
 
 
 def test_reader_error_message_passes_through_and_saves_nothing(personas, fake_pipeline, settings):

@@ -61,7 +61,7 @@ def corrupt_docx() -> bytes:
         ("broken.docx", b"PK\x03\x04 not really a zip"),
         ("half.docx", corrupt_docx()),
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100),
-        ("notice.txt", "关于放假的通知\n各单位：国庆节放假七天。\n".encode()),
+        ("scan.pdf", b"%PDF-1.4\n" + b"\x00" * 200),
     ],
 )
 def test_bad_files_show_a_message_and_save_nothing(supervisor_client, name, content):
@@ -72,6 +72,14 @@ def test_bad_files_show_a_message_and_save_nothing(supervisor_client, name, cont
     assert 'type="file"' in html  # the form is still there
     assert not SourceDocument.objects.exists()
     assert media_files() == []
+
+
+def test_a_document_without_recognised_items_is_saved_and_opens_in_review(supervisor_client):
+    response = post(supervisor_client, "notice.txt", "关于放假的通知\n各单位：国庆节放假七天。\n".encode())
+    document = SourceDocument.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/documents/{document.pk}/review/")
+    page = supervisor_client.get(response["Location"]).content.decode()
+    assert "国庆节放假七天" in page and 'data-testid="no-items"' in page and 'data-testid="passage-form"' in page
 
 
 def test_an_oversized_file_is_refused(supervisor_client, settings):

@@ -68,3 +68,36 @@ def test_offline_progress_round_trip_in_the_browser(browser, live_server, transa
     page.click("[data-testid=import-confirm]")
     page.wait_for_selector("[data-testid=import-applied]")
     assert share.reports.get().progress == "浏览器上传：项目已开工"
+
+
+@pytest.mark.browser
+def test_a_large_export_shows_a_progress_bar_then_the_download(
+    browser, live_server, transactional_db, plan, personas, tmp_path, settings, monkeypatch
+):
+    """The page polls with htmx while the job runs; the worker's part is played here by calling
+    the job's plain function (the real worker is tested in test_celery_export)."""
+    from ledgers import jobs
+    from ledgers.models import ExportJob
+
+    settings.LEDGER_ASYNC_ROWS = 1
+    queued = []
+    monkeypatch.setattr(jobs.export_ledger_job, "delay", queued.append)
+    page = login_page(browser, live_server, "supervisor", PASSWORD)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(live_server.url + reverse("tasks:ledger") + f"?unit={personas.lead_unit.pk}")
+    page.click("[data-testid=export-ledger]")
+    page.wait_for_selector("[data-testid=job-status][data-state=queued]")
+    shot(page, tmp_path, "job-queued")
+    job = ExportJob.objects.get()
+    assert queued == [job.pk]
+    jobs.run_export(job.pk)
+    page.wait_for_selector("[data-testid=job-download]", timeout=10000)
+    shot(page, tmp_path, "job-done")
+    with page.expect_download() as download_info:
+        page.click("[data-testid=job-download]")
+    with open(download_info.value.path(), "rb") as handle:
+        ws = open_xlsx(handle.read()).active
+    assert [r[1] for r in table_rows(ws) if isinstance(r[0], int)] == [
+        "推进重点项目建设。",
+        "=SUM(A1:A3) 加快专项债券项目开工。",
+    ]

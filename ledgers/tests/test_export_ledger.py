@@ -64,6 +64,8 @@ def test_done_when_the_2021_table_exports_as_a_printable_ledger(tmp_path):
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     first_task = next(r for r in range(4, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, int))
     assert ws.column_dimensions["B"].width == 46 and ws.cell(first_task, 2).alignment.wrap_text
+    # The first task's units wrap to several lines: its row is as tall as they need.
+    assert ws.row_dimensions[first_task].height >= 4 * 13.5
     assert ws["A3"].fill.fgColor.rgb.endswith("D9E1F2") and ws["A3"].font.b
 
 

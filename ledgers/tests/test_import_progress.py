@@ -8,6 +8,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from ledgers import importer
@@ -271,3 +273,14 @@ def test_percent_parsing():
     for bad in ("120", "-1", "50.5", "", "abc"):
         with pytest.raises(Exception, match="完成比例"):
             importer.parse_percent(bad)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=2048), zipped=st.booleans())
+def test_arbitrary_bytes_are_refused_never_crash(data, zipped):
+    if zipped:
+        data = _zip({"[Content_Types].xml": data, "xl/workbook.xml": data})
+    try:
+        importer.read_workbook(data, "x.xlsx")
+    except importer.ImportRefused as exc:
+        assert str(exc)

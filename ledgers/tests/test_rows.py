@@ -100,3 +100,15 @@ def test_no_supervision_column_without_the_reminders_model(plan):
 def test_filter_summary():
     assert rows.filter_summary([]) == "全部"
     assert rows.filter_summary([("承办单位", "区发改委"), ("状态", "")]) == "承办单位：区发改委"
+
+
+def test_a_whole_group_is_written_by_its_name(personas):
+    from units.models import Unit, UnitGroup
+
+    towns = [Unit.objects.create(name=f"{n}镇", kind="乡镇") for n in ("甲", "乙", "丙")]
+    UnitGroup.objects.create(name="各乡镇（街道）", kinds=["乡镇", "街道"])
+    UnitGroup.objects.create(name="区直有关单位", needs_confirmation=True)
+    groups = selectors.unit_groups()
+    assert groups == [("各乡镇（街道）", frozenset(t.pk for t in towns))]
+    assert rows.unit_names([personas.support_unit, *towns], groups) == "区工业和信息化局、各乡镇（街道）"
+    assert rows.unit_names([personas.support_unit, *towns[:2]], groups) == "区工业和信息化局、甲镇、乙镇"

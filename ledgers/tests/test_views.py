@@ -171,6 +171,11 @@ def test_unit_workbook_permissions(client, plan, personas):
     client.force_login(personas.supervisor)
     response = client.get(reverse("ledgers:unit_workbook"), {"unit": personas.other_unit.pk})
     assert open_xlsx(response)["牵头任务"]["A1"].value.startswith("区教育体育局")
+    response = client.get(reverse("ledgers:unit_workbook"), {"unit": ""})
+    assert response.status_code == 400 and "请先选择" in response.content.decode()
+    client.force_login(personas.leader)
+    response = client.get(reverse("ledgers:unit_workbook"), {"unit": personas.lead_unit.pk})
+    assert response.status_code == 200
 
 
 def test_monthly_report_download(client, plan, personas):
@@ -181,3 +186,35 @@ def test_monthly_report_download(client, plan, personas):
     assert open_xlsx(response).sheetnames == ["汇总", "逾期事项", "本月办结", "延期审批"]
     response = client.get(reverse("ledgers:report"), {"month": "2026-13"})
     assert response.status_code == 400 and "YYYY-MM" in response.content.decode()
+
+
+def test_an_unreachable_broker_fails_the_job_not_the_request(
+    client, plan, personas, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.LEDGER_ASYNC_ROWS = 0
+
+    def refuse(job_id):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(jobs.export_ledger_job, "delay", refuse)
+    client.force_login(personas.supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("ledgers:export"))
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    job = ExportJob.objects.get()
+    assert job.state == JobState.FAILED and "暂不可用" in response.content.decode()
+
+
+def test_confirm_rechecks_who_may_import(client, plan, personas):
+    """Someone who left the unit after uploading cannot confirm: a message, nothing saved."""
+    client.force_login(personas.lead_clerk)
+    share = Assignment.objects.filter(unit=personas.lead_unit).order_by("task_id").first()
+    upload(client, edit(unit_workbook(personas.lead_unit), {share.pk: {"progress": "离线", "percent": 5}}))
+    record = ProgressImport.objects.get()
+    personas.lead_clerk.memberships.all().delete()
+    response = client.post(reverse("ledgers:confirm", args=[record.pk]), follow=True)
+    assert "不能导入" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+    record.refresh_from_db()
+    assert record.applied_at is None

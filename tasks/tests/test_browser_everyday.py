@@ -179,3 +179,28 @@ def test_the_review_highlight_by_keyboard(browser, live_server, transactional_db
     )
     assert page.locator("#items td.deadline-cell").count() == 2 and overflowing == 0
     page.context.close()
+
+
+def test_a_long_report_survives_an_expired_session(browser, live_server, personas, task):
+    """The session ends while the clerk types (here: its cookie is gone); sending leads to the
+    login page, and after logging in the form comes back with the text restored."""
+    support = task.assignments.get(unit=personas.support_unit)
+    page = login_page(browser, live_server, "support_clerk", PASSWORD)
+    page.goto(live_server.url + reverse("tasks:report", args=[support.pk]))
+    page.fill("#id_progress", LONG_REPORT)
+    page.fill("#id_percent", "60")
+    page.wait_for_selector("[data-testid=draft-status]:has-text('草稿已于')")
+    page.context.clear_cookies(name="sessionid")
+
+    page.click("[data-testid=submit]")
+    page.wait_for_selector("#id_username")
+    assert not support.reports.exists()
+    page.fill("#id_username", "support_clerk")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=draft-status]:has-text('已恢复')")
+    assert page.input_value("#id_progress") == LONG_REPORT and page.input_value("#id_percent") == "60"
+    page.click("[data-testid=submit]")
+    page.wait_for_selector("text=进展已报送")
+    assert support.reports.get().progress == LONG_REPORT
+    page.context.close()

@@ -54,6 +54,8 @@ def test_overdue_items_are_the_accepted_ones_already_past(document):
 
 def test_publishing_asks_first_and_creates_nothing(client, personas, document):
     client.force_login(personas.supervisor)
+    detail = client.get(reverse("documents:detail", args=[document.pk])).content.decode()
+    assert "已确认的条目中有 2 项完成时限已过" in detail
     response = client.post(reverse("tasks:publish", args=[document.pk]))
     page = response.content.decode()
     assert response.status_code == 200
