@@ -229,7 +229,7 @@ def build_city(*, units: int, tasks: int, reports: int, seed: int = 1, generatio
                     original_deadline=task.deadline,
                     state=state,
                     percent=100 if state == AssignmentState.DONE else (rng.randrange(10, 95) if acknowledged else 0),
-                    acknowledged_at=task.created + dt.timedelta(seconds=rng.randrange(span // 10 + 1))
+                    acknowledged_at=task.created + dt.timedelta(seconds=int(rng.random() * (span // 10)))
                     if acknowledged
                     else None,
                     acknowledged_by=unit_people[unit.pk] if acknowledged else None,

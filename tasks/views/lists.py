@@ -6,6 +6,8 @@ from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django_tables2 import RequestConfig
 
 from workdays import calendar
@@ -208,12 +210,21 @@ def _task_rows(page, user, today) -> list[dict]:
         leads = [s for s in mine if s.is_lead]
         deadlines = {s.deadline for s in mine if s.state != AssignmentState.DONE} or {s.deadline for s in mine}
         group = (task.source_document, task.section)
+        supports = [s for s in mine if not s.is_lead]
         rows.append(
             {
                 "task": task,
                 "group": group if group != previous else None,
                 "leads": leads,
-                "supports": [s for s in mine if not s.is_lead],
+                # The share lists are written in Python (format_html), not by template loops:
+                # on a page of 50 tasks with several units each they were most of the page's time.
+                "leads_html": _join(_chip(s) for s in leads),
+                "leads_mobile_html": _join(
+                    format_html('<span class="chip chip-{}">{}（牵头）</span>', s.light, s.unit) for s in leads
+                ),
+                "supports_html": _join(_chip(s) for s in supports),
+                "shares_html": _join(_share_line(s) for s in mine),
+                "supports": supports,
                 "shares": mine,
                 "deadline": leads[0].deadline if leads else task.deadline,
                 "deadlines_differ": len(deadlines) > 1,
@@ -225,6 +236,39 @@ def _task_rows(page, user, today) -> list[dict]:
         )
         previous = group
     return rows
+
+
+def _join(parts) -> str:
+    return mark_safe("".join(parts))  # noqa: S308 - every part is built by format_html
+
+
+def _chip(share) -> str:
+    mark = " !" if share.light == Light.RED else " ✓" if share.light == Light.GREY else ""
+    return format_html(
+        '<span class="chip chip-{}" title="{} · {} · {}">{}{}</span>',
+        share.light,
+        share.unit.name,
+        share.get_state_display(),
+        share.light.label,
+        share.unit,
+        mark,
+    )
+
+
+def _share_line(share) -> str:
+    return format_html(
+        '<tr data-assignment="{}"><td class="share-unit">{}</td><td class="text-nowrap">{}</td>'
+        '<td class="text-nowrap">{}</td><td class="text-nowrap d-none d-sm-table-cell">{}</td>'
+        '<td class="text-nowrap d-none d-sm-table-cell">{}%</td><td><span class="chip chip-{}">{}</span></td></tr>',
+        share.pk,
+        share.unit.name,
+        share.get_role_display(),
+        share.get_state_display(),
+        f"{share.deadline:%Y-%m-%d}" if share.deadline else "长期",
+        share.percent,
+        share.light,
+        share.light.label,
+    )
 
 
 @login_required
