@@ -16,6 +16,7 @@ _SECTIONS = {
     "tasks": {"my_work": "my_work"},
     "dashboard": {"workbench": "workbench"},
     "ledgers": {},
+    "audit": {},
     "documents": {},
     "units": {},
 }

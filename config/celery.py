@@ -7,6 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("duban")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Every worker writes a heartbeat /healthz reads (config/heartbeat.py).
+app.steps["worker"].add("config.heartbeat:WorkerHeartbeat")
 # Each app's Celery tasks live in its `jobs.py` (a `tasks.py` would clash with the tasks app):
 # thin shells that take ids and call a plain function, safe to run twice.
 app.autodiscover_tasks(related_name="jobs")

@@ -8,9 +8,11 @@ SECRET_KEY, ALLOWED_HOSTS and REDIS_URL are set: production never falls back sil
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -78,6 +80,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_celery_beat",
+    "csp",
+    "axes",
     "accounts",
     "units",
     "workdays",
@@ -86,19 +90,28 @@ INSTALLED_APPS = [
     "ledgers",
     "dashboard",
     "search",
+    "audit",
     "demo",
+    "config.apps.DubanConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.InputLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.SessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "audit.middleware.RefusalLogMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the login page with the reason.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -146,6 +159,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Login throttling (django-axes) first: a locked-out account or address is refused before
+# its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.ThrottledLoginBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -186,8 +205,15 @@ STORAGES = {
 
 # Uploads: documents up to 20 MB by default; larger files are refused with a message.
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", "20")
+# Evidence files attached to progress reports (office documents, PDF, images only).
+MAX_EVIDENCE_MB = envint("MAX_EVIDENCE_MB", "20")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to this folder instead of the
+# system's /tmp, so the files a killed server leaves behind are in one known place;
+# `manage.py clean_upload_temp` (run at start, see Procfile) removes those older than an hour.
+FILE_UPLOAD_TEMP_DIR = os.getenv("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / ".upload-tmp"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 
 # Celery: Redis in production; kombu's filesystem transport for development.
 REDIS_URL = os.getenv("REDIS_URL", "").strip()
@@ -248,6 +274,48 @@ else:
 
 # Security: strict in production.
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after SESSION_IDLE_SECONDS without a request (default 2 hours) and in any case
+# SESSION_MAX_SECONDS after signing in (default 12 hours); see config/middleware.py.
+# Under pytest the defaults are long: many tests sign in and then travel in time with
+# time-machine; config/tests/test_sessions.py sets the real values and tests the expiry.
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", "315360000" if TESTING else "7200")
+SESSION_MAX_SECONDS = envint("SESSION_MAX_SECONDS", "315360000" if TESTING else "43200")
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+
+# Login throttling: 10 failures lock the account and, separately, the address, for
+# AXES_COOLOFF_MINUTES (an admin unlocks sooner under 管理 → Axes → 访问尝试).
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "10")
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.backends.login_username"
+# The number of reverse proxies in front of gunicorn that append to X-Forwarded-For (nginx: 1).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+# Password-reset mails: at most this many per address per hour.
+PASSWORD_RESET_MAILS_PER_HOUR = envint("PASSWORD_RESET_MAILS_PER_HOUR", "3")
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. Bootstrap's
+# icons are data: SVG images in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
@@ -264,7 +332,34 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; the security log (audit/) keeps what matters.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The cache holds the worker's heartbeat and the password-reset counters: Redis when it is
+# configured (shared by every gunicorn worker and the Celery worker), files in .cache/ otherwise;
+# each test process has its own memory cache.
+if TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL:
+    # The broker's Redis database: keys are prefixed, and nothing may call cache.clear()
+    # (FLUSHDB would empty the task queue too).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "duban",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / ".cache"),
+        }
+    }
+# /healthz reports the worker as down once its last heartbeat is older than this.
+WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "120")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 

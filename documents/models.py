@@ -29,6 +29,20 @@ class DocumentStatus(models.TextChoices):
     ARCHIVED = "archived", "已归档"
 
 
+class SourceDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Who reads a document and downloads its original file (issue 14, item 9):
+        督查室, 管理员 and 区领导 read every document, drafts in review included; unit staff and
+        heads read only documents that became tasks their unit shares (published work), never
+        a draft still in review. The path goes through the tasks published from the document
+        (Task.source_document, related name "tasks") without importing the tasks app."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.reads_everything:
+            return self
+        return self.filter(tasks__assignments__unit__in=user.memberships.values("unit")).distinct()
+
+
 class SourceDocument(models.Model):
     title = models.CharField("标题", max_length=300)
     doc_number = models.CharField("文号", max_length=100, blank=True)
@@ -54,6 +68,8 @@ class SourceDocument(models.Model):
     )
     created = models.DateTimeField("上传时间", default=timezone.now)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    objects = SourceDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "来源文件"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,8 +45,8 @@ def _current_units(item: DraftItem) -> list[DraftItemUnit]:
 
 
 def _get_document(request, pk: int) -> SourceDocument:
-    """Any signed-in user reads a document."""
-    return get_object_or_404(SourceDocument, pk=pk)
+    """Documents the person may read (SourceDocument.objects.visible_to); others answer 404."""
+    return get_object_or_404(SourceDocument.objects.visible_to(request.user), pk=pk)
 
 
 def _get_rw_document(request, pk: int) -> SourceDocument:
@@ -74,10 +74,24 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
-def _posted_version(request, name: str = "version") -> int | None:
-    """The item version a form carried, or None (no check) when it carried none."""
+MAX_VERSION = 2**31 - 1
+MAX_UNIT_QUERY = 200
+MAX_ID = 2**63 - 1
+
+
+def _posted_version(request, name: str = "version") -> int:
+    """The item version a form carried. Every form and button of the review screen carries
+    one; a request without it (or with garbage) is refused with 400 rather than saved
+    unchecked."""
     value = request.POST.get(name, "").strip()
-    return int(value) if value.isdigit() else None
+    if not value.isdigit() or not 0 < int(value[:12]) <= MAX_VERSION:
+        raise BadRequest("缺少有效的版本号，请刷新页面后重试。")
+    return int(value)
+
+
+def _posted_ids(request, name: str) -> list[int]:
+    """Positive 64-bit ids from a multi-value field; anything else is ignored."""
+    return [int(v) for v in request.POST.getlist(name) if v.isdigit() and len(v) <= 19 and 0 < int(v) <= MAX_ID]
 
 
 def _conflict_text(conflict: StaleVersion) -> str:
@@ -145,10 +159,14 @@ def _after_change(request, item: DraftItem, *, error: str = "") -> HttpResponse:
 
 @login_required
 def document_list(request):
-    documents = SourceDocument.objects.select_related("uploaded_by").annotate(
-        item_count=Count("items", filter=~Q(items__state=ReviewState.MERGED)),
-        pending_count=Count("items", filter=Q(items__state=ReviewState.PENDING)),
-        published_count=Count("items", filter=Q(items__state=ReviewState.PUBLISHED)),
+    documents = (
+        SourceDocument.objects.visible_to(request.user)
+        .select_related("uploaded_by")
+        .annotate(
+            item_count=Count("items", filter=~Q(items__state=ReviewState.MERGED)),
+            pending_count=Count("items", filter=Q(items__state=ReviewState.PENDING)),
+            published_count=Count("items", filter=Q(items__state=ReviewState.PUBLISHED)),
+        )
     )
     return render(request, "documents/list.html", {"documents": documents})
 
@@ -185,7 +203,11 @@ def upload(request):
 @login_required
 def document_detail(request, pk: int):
     document = _get_document(request, pk)
-    items = _with_blockers(list(document.items.exclude(state=ReviewState.MERGED).prefetch_related(_units_prefetch())))
+    items = document.items.exclude(state=ReviewState.MERGED)
+    if not request.user.reads_everything:
+        # Unit staff read the published work only, never items still in review.
+        items = items.filter(state=ReviewState.PUBLISHED)
+    items = _with_blockers(list(items.prefetch_related(_units_prefetch())))
     counts = {state: 0 for state in ReviewState.values}
     for item in items:
         counts[item.state] += 1
@@ -249,7 +271,11 @@ def download(request, pk: int):
 @login_required
 def review(request, pk: int):
     document = _get_rw_document(request, pk)
-    items = _with_blockers(list(document.items.exclude(state=ReviewState.MERGED).prefetch_related(_units_prefetch())))
+    items = document.items.exclude(state=ReviewState.MERGED)
+    if not request.user.reads_everything:
+        # Unit staff read the published work only, never items still in review.
+        items = items.filter(state=ReviewState.PUBLISHED)
+    items = _with_blockers(list(items.prefetch_related(_units_prefetch())))
     lines = list(enumerate(document.text.split("\n"), start=1))
     selected = request.GET.get("item")
     counts = {
@@ -261,7 +287,7 @@ def review(request, pk: int):
         "document": document,
         "items": items,
         "lines": lines,
-        "selected": int(selected) if selected and selected.isdigit() else None,
+        "selected": int(selected) if selected and selected.isdigit() and len(selected) <= 19 else None,
         "run": document.runs.first(),
         "counts": counts,
         "accepted_count": counts["accepted"],
@@ -284,9 +310,8 @@ def accept_all(request, pk: int):
 @require_POST
 def merge(request, pk: int):
     document = _get_rw_document(request, pk)
-    ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
-    items = list(document.items.filter(pk__in=ids))
-    versions = {i.pk: v for i in items if (v := _posted_version(request, f"version-{i.pk}")) is not None}
+    items = list(document.items.filter(pk__in=_posted_ids(request, "items")))
+    versions = {i.pk: _posted_version(request, f"version-{i.pk}") for i in items}
     try:
         target = services.merge(request.user, items, versions=versions)
     except StaleVersion as conflict:
@@ -541,7 +566,10 @@ def unit_options(request):
     query = request.GET.get("q", "").strip()
     units = Unit.objects.active()
     groups = UnitGroup.objects.all()
-    if query:
+    if len(query) > MAX_UNIT_QUERY:
+        # No unit or group name is this long; the database is never asked to match it.
+        units, groups = units.none(), groups.none()
+    elif query:
         units = units.filter(
             Q(name__contains=query) | Q(short_name__contains=query) | Q(aliases__alias__contains=query)
         )

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.signals import data_exported
 from units.models import Unit
 
 from . import exports, importer, jobs, report
@@ -40,6 +41,9 @@ def _export(request, kind: str, params: dict):
     now = timezone.now()
     shares, filters = exports.job_shares(request.user, kind, params, timezone.localdate(now))
     total = exports.count_tasks(shares)
+    data_exported.send(
+        sender=None, user=request.user, request=request, what=f"任务台账（{filters or '全部'}）", rows=total
+    )
     if total > settings.LEDGER_ASYNC_ROWS:
         jobs.purge_expired(now)
         job = ExportJob.objects.create(
@@ -146,6 +150,7 @@ def unit_workbook(request):
     now = timezone.now()
     buffer = io.BytesIO()
     write_unit_workbook(unit, buffer, now=now)
+    data_exported.send(sender=None, user=user, request=request, what=f"进展填报表：{unit.name}")
     return _xlsx_response(buffer, f"{unit.name}_进展填报表_{timezone.localtime(now):%Y%m%d_%H%M}.xlsx")
 
 
@@ -230,4 +235,5 @@ def monthly_report(request):
     now = timezone.now()
     buffer = io.BytesIO()
     report.write_monthly_report(year, month, buffer, now=now)
+    data_exported.send(sender=None, user=request.user, request=request, what=f"月度报表：{year}年{month:02d}月")
     return _xlsx_response(buffer, f"督办月度报表_{year}年{month:02d}月.xlsx")

@@ -35,6 +35,10 @@ class TaskAdmin(admin.ModelAdmin):
     raw_id_fields = ("source_document", "source_item", "created_by")
     inlines = [AssignmentInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a task would delete its history (办理记录) with it.
+        return False
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
@@ -73,6 +77,9 @@ class TaskChangeInline(admin.TabularInline):
     readonly_fields = ("field", "old_value", "new_value")
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(TaskEvent)
 class TaskEventAdmin(admin.ModelAdmin):
@@ -81,7 +88,14 @@ class TaskEventAdmin(admin.ModelAdmin):
     raw_id_fields = ("task", "assignment", "actor")
     inlines = [TaskChangeInline]
 
+    # History is read-only: no one adds, edits or deletes it in the admin (audit/ shows it).
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -48,19 +48,37 @@ class LabelledDateRangeWidget(django_filters.widgets.DateRangeWidget):
         return context
 
 
+MAX_SEARCH_LENGTH = 200
+
+
 class AssignmentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="搜索", method="filter_text", widget=forms.TextInput(attrs=TEXT))
+    # Bounded: a 60,000-character search made SQLite refuse the LIKE pattern (500).
+    q = django_filters.CharFilter(
+        label="搜索", method="filter_text", max_length=MAX_SEARCH_LENGTH, widget=forms.TextInput(attrs=TEXT)
+    )
     document = django_filters.ModelChoiceFilter(
         label="文件",
         field_name="task__source_document",
+<<<<<<< HEAD
         queryset=SourceDocument.objects.all(),
         widget=FastSelect(attrs=SELECT),
+=======
+        # Only documents the person may read: a clerk never sees a draft's title (issue 14).
+        queryset=lambda request: (
+            SourceDocument.objects.visible_to(request.user) if request else SourceDocument.objects.none()
+        ),
+        widget=forms.Select(attrs=SELECT),
+>>>>>>> main
         empty_label="全部",
         null_label="（无来源文件）",
         null_value=NONE,
     )
     section = django_filters.CharFilter(
-        label="章节", field_name="task__section", lookup_expr="icontains", widget=forms.TextInput(attrs=TEXT)
+        label="章节",
+        field_name="task__section",
+        lookup_expr="icontains",
+        max_length=MAX_SEARCH_LENGTH,
+        widget=forms.TextInput(attrs=TEXT),
     )
     # The dashboard's per-section figures link here: exactly that section, not every one containing it.
     section_exact = django_filters.CharFilter(label="章节（精确）", field_name="task__section", lookup_expr="exact")

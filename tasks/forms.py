@@ -3,9 +3,11 @@
 import re
 
 from django import forms
+from django.conf import settings
 
 from units.models import Unit
 
+from . import evidence
 from .models import AssignmentRole, ReportingCycle, Task
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
@@ -29,8 +31,14 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+# Versions are positive and fit the PositiveIntegerField they are compared with.
+MAX_VERSION = 2**31 - 1
+
+
 class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    """Every workflow form carries the version it showed: without one the form is invalid (400)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)
 
 
 class ReportForm(VersionedForm):
@@ -40,7 +48,25 @@ class ReportForm(VersionedForm):
     percent = forms.IntegerField(
         label="完成进度(%)", min_value=0, max_value=100, widget=forms.NumberInput(attrs={"class": "form-control"})
     )
-    files = MultipleFileField(label="佐证材料（可选）", required=False)
+    files = MultipleFileField(
+        label="佐证材料（可选）",
+        required=False,
+        help_text=f"{evidence.ALLOWED_TEXT}，每个不超过 {settings.MAX_EVIDENCE_MB} MB",
+        widget=MultipleFileInput(attrs={"class": "form-control", "accept": evidence.accept_attribute()}),
+    )
+
+    def clean_files(self):
+        """Each file checked by content (tasks/evidence.py); every refusal is listed."""
+        files = self.cleaned_data.get("files") or []
+        errors = []
+        for upload in files:
+            try:
+                evidence.inspect(upload)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
 
 
 class CompletionForm(ReportForm):
@@ -135,7 +161,7 @@ class TaskEditForm(forms.Form):
     responsible_leader = forms.CharField(label="分管领导", max_length=100, required=False)
     tags = forms.CharField(label="标签", required=False, help_text="多个标签用顿号、逗号或空格分隔")
     reason = forms.CharField(label="修改理由", widget=forms.Textarea(attrs=TEXTAREA))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from documents.models import DraftItem, SourceDocument
 from units.models import Unit
 
+from . import evidence as evidence_kinds
 from .lights import light_annotation
 from .states import OPEN_STATES, AssignmentRole, AssignmentState, ReportingCycle
 
@@ -256,10 +257,11 @@ class ProgressReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.assignment.unit} {self.period or self.created:%Y-%m-%d}"
+        return f"{self.assignment.unit} {self.period or f'{timezone.localtime(self.created):%Y-%m-%d}'}"
 
 
 def evidence_path(instance, filename: str) -> str:
+    """evidence/YYYY/MM/<random>.<ext>: services name every file with tasks.evidence.storage_name."""
     now = timezone.localtime()
     return f"evidence/{now:%Y/%m}/{filename}"
 
@@ -286,11 +288,34 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.original_name or self.file.name
 
+    @property
+    def previews_inline(self) -> bool:
+        """Images and PDFs open in the browser (tasks/evidence.py); other files download."""
+        kind = evidence_kinds.kind_of_stored(self.file.name)
+        return kind is not None and kind.inline
+
 
 class ExtensionState(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已同意"
     REFUSED = "refused", "不同意"
+
+
+class ExtensionRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Extension reasons (issue 14, item 9): a unit reads its own requests; the lead unit
+        reads its supporting units' requests (it coordinates the task); 督查室, 管理员 and 区领导
+        read all. A supporting unit never reads another supporting unit's reasons."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.reads_everything:
+            return self
+        units = _unit_ids(user)
+        led_tasks = Assignment.objects.filter(unit__in=units, role=AssignmentRole.LEAD).values("task")
+        return self.filter(Q(assignment__unit__in=units) | Q(assignment__task__in=led_tasks))
+
+
+EXTENSION_ACTIONS = ("extension_requested", "extension_approved", "extension_refused")
 
 
 class ExtensionRequest(models.Model):
@@ -315,6 +340,8 @@ class ExtensionRequest(models.Model):
     )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_comment = models.TextField("审批意见", blank=True)
+
+    objects = ExtensionRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = "延期申请"

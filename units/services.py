@@ -19,10 +19,15 @@ class RegistryError(ValueError):
     """A change the registry refuses, with a message fit to show the user."""
 
 
+MAX_WRITTEN = 100  # UnitAlias.alias / GroupAlias.alias
+
+
 def _clean_written(written: str) -> str:
     written = "".join((written or "").split())
     if not written:
         raise RegistryError("写法不能为空")
+    if len(written) > MAX_WRITTEN:
+        raise RegistryError(f"写法不能超过 {MAX_WRITTEN} 个字")
     return written
 
 

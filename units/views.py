@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.guards import require_supervisor
 
 from . import services
+from .forms import MergeForm
 from .models import Membership, Unit, UnitEvent, UnitGroup, UnitKind, UnresolvedName
 from .registry import registry_from_db
 
@@ -177,8 +178,13 @@ def merge(request):
     if request.method != "POST":
         source_id = request.GET.get("source", "")
         return render(request, "units/merge.html", {"units": units, "source_id": source_id})
-    source = get_object_or_404(Unit, pk=request.POST.get("source") or 0, active=True)
-    target = get_object_or_404(Unit, pk=request.POST.get("target") or 0, active=True)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择要合并的两个在用单位。")
+        source_id = request.POST.get("source", "")
+        context = {"units": units, "source_id": source_id if source_id.isdigit() else ""}
+        return render(request, "units/merge.html", context, status=400)
+    source, target = form.cleaned_data["source"], form.cleaned_data["target"]
     if source.pk == target.pk:
         messages.error(request, "请选择两个不同的单位。")
         return render(request, "units/merge.html", {"units": units, "source_id": str(source.pk)})

@@ -17,10 +17,14 @@ PROD = {
 }
 
 
-def run_django(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    env = {
+def run_env() -> dict[str, str]:
+    return {
         k: v for k, v in os.environ.items() if k not in PROD and k not in ("DUBAN_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
+
+
+def run_django(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    env = run_env()
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -56,9 +60,29 @@ def test_short_secret_key_is_refused():
     assert "at least 50 characters" in result.stderr
 
 
-def test_deploy_check_passes_with_production_variables():
-    result = run_django(PROD, "check", "--deploy", "--fail-level", "WARNING")
+def test_deploy_check_refuses_a_missing_or_stale_static_manifest_and_passes_after_collectstatic(tmp_path):
+    """`collectstatic` run without the production environment left no manifest, and production
+    answered 500 on every page although `check --deploy` passed. Now the check and the WSGI
+    start-up both refuse, with the command to run."""
+    env = {**PROD, "STATIC_ROOT": str(tmp_path / "static"), "FILE_UPLOAD_TEMP_DIR": str(tmp_path / "up")}
+    missing = run_django(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert missing.returncode != 0
+    assert "duban.E001" in missing.stderr and "collectstatic" in missing.stderr
+    start = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT, env={**run_env(), **env}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert start.returncode != 0 and "staticfiles.json" in start.stderr
+
+    collected = run_django(env, "collectstatic", "--noinput")
+    assert collected.returncode == 0, collected.stderr
+    result = run_django(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+    manifest = tmp_path / "static" / "staticfiles.json"
+    manifest.write_text(manifest.read_text().replace('"js/duban.js"', '"js/old.js"'))
+    stale = run_django(env, "check", "--deploy")
+    assert stale.returncode != 0 and "js/duban.js" in stale.stderr
 
 
 def test_development_defaults():

@@ -36,8 +36,26 @@ def items_of(document):
     return list(document.items.order_by("position"))
 
 
-@pytest.mark.parametrize("who", ["supervisor", "leader", "lead_clerk", "other_clerk"])
-def test_everyone_signed_in_reads_the_list_and_the_document(client, personas, document, who):
+def v(item, **data):
+    """The form data with the item's current version, as every review form carries it."""
+    item.refresh_from_db()
+    return {**data, "version": item.version}
+
+
+@pytest.fixture
+def published(client, personas, document):
+    """Item 1 (lead 区发改委, support 区工信局) published as a task; the others stay in review."""
+    login(client, personas.supervisor)
+    first = items_of(document)[0]
+    client.post(reverse("documents:item_accept", args=[first.pk]), v(first))
+    client.post(reverse("tasks:publish", args=[document.pk]))
+    assert Task.objects.filter(source_document=document).count() == 1
+    client.logout()
+    return document
+
+
+@pytest.mark.parametrize("who", ["supervisor", "leader"])
+def test_the_office_and_leaders_read_drafts_in_review(client, personas, document, who):
     login(client, getattr(personas, who))
     listing = client.get(reverse("documents:list"))
     assert listing.status_code == 200
@@ -45,8 +63,34 @@ def test_everyone_signed_in_reads_the_list_and_the_document(client, personas, do
     detail = client.get(reverse("documents:detail", args=[document.pk]))
     assert detail.status_code == 200
     html = detail.content.decode()
-    assert "昌府办字〔2021〕20号" in html and "推进项目建设" in html
+    assert "昌府办字〔2021〕20号" in html and "推进项目建设" in html and "开展专项整治" in html
     assert ("审核条目" in html) == (who == "supervisor")
+    assert client.get(reverse("documents:download", args=[document.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["lead_clerk", "support_clerk", "other_clerk"])
+def test_units_never_read_a_draft_in_review(client, personas, document, who):
+    """Decided in issue 14: a document still in review is the office's draft."""
+    login(client, getattr(personas, who))
+    assert "昌江区某工作分工方案" not in client.get(reverse("documents:list")).content.decode()
+    assert client.get(reverse("documents:detail", args=[document.pk])).status_code == 404
+    assert client.get(reverse("documents:download", args=[document.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["lead_clerk", "support_clerk"])
+def test_units_read_the_published_work_their_unit_shares(client, personas, published, who):
+    login(client, getattr(personas, who))
+    assert "昌江区某工作分工方案" in client.get(reverse("documents:list")).content.decode()
+    html = client.get(reverse("documents:detail", args=[published.pk])).content.decode()
+    assert "推进项目建设" in html
+    assert "开展专项整治" not in html  # still in review: not shown to units
+    assert client.get(reverse("documents:download", args=[published.pk])).status_code == 200
+
+
+def test_an_unrelated_unit_does_not_read_a_published_document(client, personas, published):
+    login(client, personas.other_clerk)
+    assert client.get(reverse("documents:detail", args=[published.pk])).status_code == 404
+    assert client.get(reverse("documents:download", args=[published.pk])).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, document):
@@ -54,7 +98,8 @@ def test_anonymous_is_sent_to_login(client, document):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_date_shift_note_is_shown(client, personas, document):
+def test_date_shift_note_is_shown(client, personas, published):
+    document = published
     document.date_shift_note = "演示数据：日期已平移到今年"
     document.save()
     login(client, personas.lead_clerk)
@@ -128,12 +173,12 @@ def test_review_shows_items_beside_the_source_with_unresolved_names_flagged(clie
 def test_accept_and_reject_answer_htmx_with_the_row(client, personas, document):
     login(client, personas.supervisor)
     item = items_of(document)[0]
-    response = client.post(reverse("documents:item_accept", args=[item.pk]), **HTMX)
+    response = client.post(reverse("documents:item_accept", args=[item.pk]), v(item), **HTMX)
     assert response.status_code == 200
     assert f'id="item-{item.pk}"' in response.content.decode() and "已确认" in response.content.decode()
     item.refresh_from_db()
     assert item.state == ReviewState.ACCEPTED and item.reviewed_by == personas.supervisor
-    response = client.post(reverse("documents:item_reject", args=[item.pk]))
+    response = client.post(reverse("documents:item_reject", args=[item.pk]), v(item))
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.state == ReviewState.REJECTED
@@ -148,7 +193,7 @@ def test_inline_edit_saves_and_keeps_what_was_typed_on_error(client, personas, d
 
     bad = client.post(
         url,
-        {"text": "新的任务内容", "deadline": "2021-13-45", "lead_names": "区工信局", "support_names": "区发改委"},
+        v(item, text="新的任务内容", deadline="2021-13-45", lead_names="区工信局", support_names="区发改委"),
         **HTMX,
     )
     html = bad.content.decode()
@@ -159,12 +204,7 @@ def test_inline_edit_saves_and_keeps_what_was_typed_on_error(client, personas, d
 
     good = client.post(
         url,
-        {
-            "text": "新的任务内容",
-            "deadline": "2021-10-31",
-            "lead_names": "区工信局",
-            "support_names": "区发改委、区教体局",
-        },
+        v(item, text="新的任务内容", deadline="2021-10-31", lead_names="区工信局", support_names="区发改委、区教体局"),
         **HTMX,
     )
     assert good.status_code == 200 and f'id="item-{item.pk}"' in good.content.decode()
@@ -177,7 +217,7 @@ def test_inline_edit_saves_and_keeps_what_was_typed_on_error(client, personas, d
 def test_inline_unit_fix_becomes_an_alias(client, personas, document):
     login(client, personas.supervisor)
     row = items_of(document)[1].units.get()
-    response = client.post(reverse("documents:unit_fix", args=[row.pk]), {"name": "区教育体育局"}, **HTMX)
+    response = client.post(reverse("documents:unit_fix", args=[row.pk]), v(row.item, name="区教育体育局"), **HTMX)
     assert response.status_code == 200
     row.refresh_from_db()
     assert row.unit == personas.other_unit
@@ -187,7 +227,7 @@ def test_inline_unit_fix_becomes_an_alias(client, personas, document):
 def test_inline_unit_fix_with_an_unknown_name_shows_a_message(client, personas, document):
     login(client, personas.supervisor)
     row = items_of(document)[1].units.get()
-    response = client.post(reverse("documents:unit_fix", args=[row.pk]), {"name": "火星局"}, **HTMX)
+    response = client.post(reverse("documents:unit_fix", args=[row.pk]), v(row.item, name="火星局"), **HTMX)
     assert "单位名录中没有“火星局”" in response.content.decode()
     row.refresh_from_db()
     assert row.unit is None
@@ -196,16 +236,16 @@ def test_inline_unit_fix_with_an_unknown_name_shows_a_message(client, personas, 
 def test_add_remove_and_switch_role_of_units(client, personas, document):
     login(client, personas.supervisor)
     item = items_of(document)[0]
-    client.post(reverse("documents:item_add_unit", args=[item.pk]), {"written": "区教体局", "role": "support"}, **HTMX)
+    client.post(reverse("documents:item_add_unit", args=[item.pk]), v(item, written="区教体局", role="support"), **HTMX)
     added = item.units.get(unit=personas.other_unit)
     assert added.role == ItemRole.SUPPORT
-    client.post(reverse("documents:unit_role", args=[added.pk]), {"role": "lead"}, **HTMX)
+    client.post(reverse("documents:unit_role", args=[added.pk]), v(item, role="lead"), **HTMX)
     added.refresh_from_db()
     assert added.role == ItemRole.LEAD
-    client.post(reverse("documents:unit_remove", args=[added.pk]), **HTMX)
+    client.post(reverse("documents:unit_remove", args=[added.pk]), v(item), **HTMX)
     assert not item.units.filter(unit=personas.other_unit).exists()
     duplicate = client.post(
-        reverse("documents:item_add_unit", args=[item.pk]), {"written": "区发改委", "role": "support"}, **HTMX
+        reverse("documents:item_add_unit", args=[item.pk]), v(item, written="区发改委", role="support"), **HTMX
     )
     assert "已在该条目中" in duplicate.content.decode()
 
@@ -213,11 +253,16 @@ def test_add_remove_and_switch_role_of_units(client, personas, document):
 def test_merge_split_accept_all_and_publish(client, personas, document):
     login(client, personas.supervisor)
     first, second, third = items_of(document)
-    response = client.post(reverse("documents:item_split", args=[first.pk]), {"at": 2})
+    response = client.post(reverse("documents:item_split", args=[first.pk]), v(first, at=2))
     assert response.status_code == 302
     assert document.items.count() == 4
     new = DraftItem.objects.get(document=document, text="项目建设")
-    client.post(reverse("documents:merge", args=[document.pk]), {"items": [first.pk, new.pk]})
+    merge_data = {
+        "items": [first.pk, new.pk],
+        f"version-{first.pk}": v(first)["version"],
+        f"version-{new.pk}": new.version,
+    }
+    client.post(reverse("documents:merge", args=[document.pk]), merge_data)
     first.refresh_from_db()
     assert first.text == "推进\n项目建设"
 
@@ -259,14 +304,23 @@ def test_plan_indicators_are_shown_by_year(client, personas, document):
     assert "1.86" in table and "稻米" in table
 
 
-def test_the_original_file_downloads_only_through_a_checked_view(client, personas, document):
+def test_the_original_file_downloads_only_through_a_checked_view(client, personas, published):
+    document = published
     url = reverse("documents:download", args=[document.pk])
     assert client.get(url).status_code == 302  # anonymous: to the login page
     assert client.get("/media/" + document.file.name).status_code in (302, 404)  # never public
-    login(client, personas.other_clerk)
+    login(client, personas.lead_clerk)
     response = client.get(url)
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     assert b"".join(response.streaming_content) == document.file.open("rb").read()
     detail = client.get(reverse("documents:detail", args=[document.pk])).content.decode()
     assert url in detail and "/media/" not in detail
+
+
+def test_the_ledger_filter_never_lists_a_draft_title_to_units(client, personas, document):
+    login(client, personas.lead_clerk)
+    html = client.get(reverse("tasks:ledger")).content.decode()
+    assert "昌江区某工作分工方案" not in html
+    login(client, personas.supervisor)
+    assert "昌江区某工作分工方案" in client.get(reverse("tasks:ledger")).content.decode()

@@ -218,3 +218,17 @@ def test_confirm_rechecks_who_may_import(client, plan, personas):
     assert not ProgressReport.objects.exists()
     record.refresh_from_db()
     assert record.applied_at is None
+
+
+def test_every_export_is_written_to_the_security_log(client, plan, personas):
+    """Exports leave the building: who took which ledger, and how many tasks, is recorded."""
+    from audit.models import SecurityEvent, SecurityEventKind
+
+    client.force_login(personas.lead_clerk)
+    assert client.get(reverse("ledgers:export")).status_code == 200
+    assert client.get(reverse("ledgers:unit_workbook")).status_code == 200
+    events = SecurityEvent.objects.filter(kind=SecurityEventKind.EXPORTED, user=personas.lead_clerk)
+    details = [event.detail for event in events.order_by("id")]
+    assert len(details) == 2
+    assert details[0].startswith("任务台账") and "行）" in details[0]
+    assert details[1] == f"进展填报表：{personas.lead_unit.name}"

@@ -1,11 +1,13 @@
 """What a unit does with its share: 签收, 报送进展, 汇总报送 (the lead), 申请办结."""
 
 import datetime as dt
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .. import evidence
 from ..lights import period_label
 from ..models import (
     Assignment,
@@ -82,6 +84,9 @@ def _write_report(
     percent = _check_percent(percent)
     if assignment.state not in (AssignmentState.PENDING, AssignmentState.IN_PROGRESS):
         raise TransitionError(f"事项{assignment.get_state_display()}，不能报送进展")
+    # Every file is checked before anything is written (tasks/evidence.py): one refused file
+    # refuses the whole report.
+    checked_files = [(upload, evidence.inspect(upload)) for upload in files or ()]
 
     changes: list[Change] = []
     if assignment.state == AssignmentState.PENDING:
@@ -100,11 +105,13 @@ def _write_report(
         author=actor,
         created=now,
     )
-    for upload in files or ():
+    for upload, kind in checked_files:
+        original_name = PurePath(getattr(upload, "name", "") or "").name[:255]
+        upload.name = evidence.storage_name(kind)
         Evidence.objects.create(
             report=report,
             file=upload,
-            original_name=getattr(upload, "name", "")[:255],
+            original_name=original_name,
             size=getattr(upload, "size", 0) or 0,
             uploaded_by=actor,
             created=now,

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def login(browser, live_server, username, *, width=1366):
-    from tasks.management.commands.load_demo import DEMO_PASSWORD
+    from demo.accounts import DEMO_PASSWORD
 
     context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
     page = context.new_page()

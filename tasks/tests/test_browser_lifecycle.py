@@ -29,8 +29,8 @@ def test_lifecycle(browser, live_server, transactional_db, personas, tmp_path):
     )
     lead = task.assignments.get(unit=personas.lead_unit)
     support = task.assignments.get(unit=personas.support_unit)
-    attachment = tmp_path / "现场照片.txt"
-    attachment.write_text("佐证材料", encoding="utf-8")
+    attachment = tmp_path / "现场照片.png"
+    attachment.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)  # evidence is checked by content
 
     # 1. The supporting unit signs for it and reports with an attachment.
     page = login_page(browser, live_server, "support_clerk", PASSWORD)
@@ -44,7 +44,7 @@ def test_lifecycle(browser, live_server, transactional_db, personas, tmp_path):
     page.set_input_files("#id_files", str(attachment))
     page.click("[data-testid=submit]")
     page.wait_for_selector("text=进展已报送")
-    assert page.locator("[data-testid=reports]").get_by_text("现场照片.txt").count() == 1
+    assert page.locator("[data-testid=reports]").get_by_text("现场照片.png").count() == 1
     page.screenshot(path=str(tmp_path / "2-reported.png"), full_page=True)
 
     # 2. The lead unit consolidates and asks for completion.

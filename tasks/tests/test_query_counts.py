@@ -57,7 +57,7 @@ def build_tasks(personas, n: int, *, prefix: str) -> list:
                 support,
                 progress="已完成前期工作",
                 percent=40,
-                files=[SimpleUploadedFile(f"evidence{i}.txt", b"evidence")],
+                files=[SimpleUploadedFile(f"evidence{i}.pdf", b"%PDF-1.4 evidence")],
             )
         if i % 3 == 0 and deadline is not None:
             services.request_extension(
@@ -161,7 +161,7 @@ def build_busy_task(personas, n: int, task=None):
         unit = Unit.objects.create(name=f"承办单位{i}", kind=UnitKind.TOWNSHIP)
         assignment = task.assignments.create(unit=unit, role="support", deadline=task.deadline)
         services.acknowledge(p.supervisor, assignment)
-        files = [SimpleUploadedFile(f"a{i}.txt", b"a"), SimpleUploadedFile(f"b{i}.txt", b"b")]
+        files = [SimpleUploadedFile(f"a{i}.pdf", b"%PDF-1.4 a"), SimpleUploadedFile(f"b{i}.pdf", b"%PDF-1.4 b")]
         services.report_progress(p.supervisor, assignment, progress=f"第{i}家进展", percent=30, files=files)
         extension = services.request_extension(
             p.supervisor, assignment, requested_deadline=dt.date(2026, 10, 31), reason="材料未齐"

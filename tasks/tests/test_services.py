@@ -89,7 +89,7 @@ class TestUnitWork:
             services.acknowledge(getattr(personas, who), support_assignment)
 
     def test_report_with_evidence_acknowledges_too(self, personas, support_assignment):
-        upload = SimpleUploadedFile("照片.jpg", b"jpeg-bytes", content_type="image/jpeg")
+        upload = SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff\xe0JPEG", content_type="image/jpeg")
         report = _report(personas.support_clerk, support_assignment, files=[upload], problems="资金缺口")
         support_assignment.refresh_from_db()
         assert support_assignment.state == AssignmentState.IN_PROGRESS

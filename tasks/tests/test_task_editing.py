@@ -388,6 +388,7 @@ def _edit_form(task: Task, **changes) -> dict:
         "responsible_leader": task.responsible_leader,
         "tags": "、".join(task.tags),
         "reason": "文件勘误",
+        "version": task.version,
     }
     if task.ongoing:
         data["ongoing"] = "on"

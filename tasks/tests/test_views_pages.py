@@ -198,7 +198,7 @@ class TestDetail:
 
 class TestEvidence:
     def test_download_permissions(self, as_user, personas, support_assignment):
-        upload = SimpleUploadedFile("现场照片.jpg", b"JPEGDATA")
+        upload = SimpleUploadedFile("现场照片.jpg", b"\xff\xd8\xff\xe0JPEG")
         report = services.report_progress(
             personas.support_clerk, support_assignment, progress="有附件", percent=5, files=[upload]
         )
@@ -207,7 +207,7 @@ class TestEvidence:
         for who in ("support_clerk", "lead_clerk", "supervisor", "leader"):
             response = as_user(who).get(url)
             assert response.status_code == 200, who
-            assert b"".join(response.streaming_content) == b"JPEGDATA"
+            assert b"".join(response.streaming_content) == b"\xff\xd8\xff\xe0JPEG"
         assert as_user("other_clerk").get(url).status_code == 404
 
 

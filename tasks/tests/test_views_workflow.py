@@ -30,7 +30,7 @@ class TestReport:
         client = as_user("support_clerk")
         url = reverse("tasks:report", args=[support_assignment.pk])
         assert client.get(url).status_code == 200
-        files = [SimpleUploadedFile("一.pdf", b"1"), SimpleUploadedFile("二.jpg", b"22")]
+        files = [SimpleUploadedFile("一.pdf", b"%PDF-1.4 1"), SimpleUploadedFile("二.jpg", b"\xff\xd8\xff\xe0JPEG")]
         response = client.post(url, {**_report_data(1), "files": files})
         assert response.status_code == 302
         report = support_assignment.reports.get()

@@ -1,5 +1,7 @@
 """我的待办, 任务台账, the task page and its evidence downloads."""
 
+from pathlib import PurePath
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Subquery
@@ -8,15 +10,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django_tables2 import RequestConfig
 
 from workdays import calendar
 
 from .. import discussion
+from .. import evidence as evidence_kinds
 from ..filters import AssignmentFilter
 from ..forms import CommentForm, InstructionForm
 from ..lights import SEVERITY, Light, assignment_light, is_overdue, task_light
 from ..models import (
+    EXTENSION_ACTIONS,
     OPEN_STATES,
     Assignment,
     AssignmentState,
@@ -26,6 +29,7 @@ from ..models import (
     Task,
     TaskEvent,
 )
+from ..paging import BoundedRequestConfig
 from ..tables import AssignmentTable, MyWorkTable, light_badge
 from .access import (
     PER_PAGE,
@@ -54,7 +58,7 @@ def my_work(request):
         .order_by(F("deadline").asc(nulls_last=True), "id")
     )
     table = MyWorkTable(assignments, today=today, request=request, order_by=request.GET.get("sort"))
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    BoundedRequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     ctx = {
         "table": table,
         "unit": request.user.unit,
@@ -83,6 +87,7 @@ def ledger(request):
         request.GET or None,
         queryset=visible.order_by("task__source_document_id", "task_id", "role", "id"),
         today=today,
+        request=request,
     )
     shares = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
     ctx = {
@@ -95,7 +100,7 @@ def ledger(request):
     }
     if view == "shares":
         table = AssignmentTable(shares, today=today)
-        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        BoundedRequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
         # The paginator has counted the rows already: no second COUNT for the heading.
         ctx.update(table=table, total=table.paginator.count)
     else:
@@ -307,9 +312,17 @@ def detail(request, task_id: int):
         .select_related("assignment__unit", "author", "reviewed_by")
         .prefetch_related("evidence")
     )
-    events = TaskEvent.objects.filter(task=task).select_related("actor").prefetch_related("changes")
-    extensions = ExtensionRequest.objects.filter(assignment__task=task).select_related(
-        "assignment__unit", "requested_by", "decided_by"
+    events = list(TaskEvent.objects.filter(task=task).select_related("actor").prefetch_related("changes"))
+    if not user.reads_everything and not any(a.is_lead and a.pk in editable for a in assignments):
+        # A supporting unit reads that another unit asked for more time, not why (issue 14, item 9).
+        own = {a.pk for a in assignments if a.pk in editable}
+        for event in events:
+            if event.action in EXTENSION_ACTIONS and event.assignment_id not in own:
+                event.comment_hidden = True
+    extensions = (
+        ExtensionRequest.objects.visible_to(user)
+        .filter(assignment__task=task)
+        .select_related("assignment__unit", "requested_by", "decided_by")
     )
     # 批示 and the discussion: for everyone who may read the task; mentions highlighted.
     comments = list(task.comments.select_related("author", "author_unit").prefetch_related("mentioned_units"))
@@ -346,8 +359,19 @@ def evidence(request, evidence_id: int):
     item = get_object_or_404(
         Evidence.objects.filter(report__in=ProgressReport.objects.visible_to(request.user)), pk=evidence_id
     )
+    kind = evidence_kinds.kind_of_stored(item.file.name)
     try:
         handle = item.file.open("rb")
     except FileNotFoundError:
         raise Http404("文件不存在") from None
-    return FileResponse(handle, as_attachment=True, filename=item.original_name or item.file.name)
+    # Images and PDFs open in the browser (预览) unless ?download=1; everything else, and any
+    # file stored before the allow-list whose type is unknown, downloads as an attachment.
+    inline = kind is not None and kind.inline and request.GET.get("download") != "1"
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=item.original_name or PurePath(item.file.name).name,
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

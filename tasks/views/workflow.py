@@ -3,7 +3,7 @@ extensions, reassignment, deadlines. Every change is a POST through `tasks.servi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from accounts.guards import StaleVersion, require_supervisor
 from .. import services
 from ..actions.on_behalf import act_on_behalf, needs_on_behalf
 from ..forms import (
+    MAX_VERSION,
     CompletionForm,
     DeadlineForm,
     DecideExtensionForm,
@@ -34,22 +35,29 @@ from .access import (
 from .pages import assignment_form_view
 
 
+def _required_version(request) -> int:
+    """The version a one-click form carried; without a valid one the request is refused (400)."""
+    value = request.POST.get("version", "").strip()
+    if not value.isdigit() or len(value) > 10 or not 0 < int(value) <= MAX_VERSION:
+        raise BadRequest("缺少有效的版本号，请刷新页面后重试。")
+    return int(value)
+
+
 @login_required
 @require_POST
 def acknowledge(request, assignment_id: int):
     """签收 in one click from 我的待办 or the task page."""
     assignment = _get_rw_assignment_for_user(request, assignment_id)
-    version = request.POST.get("version") or None
     try:
         if needs_on_behalf(request.user, assignment):
             act_on_behalf(
                 request.user,
                 assignment,
                 reason=request.POST.get("on_behalf_reason", ""),
-                perform=lambda: services.acknowledge(request.user, assignment, version=version),
+                perform=lambda: services.acknowledge(request.user, assignment, version=_required_version(request)),
             )
         else:
-            services.acknowledge(request.user, assignment, version=version)
+            services.acknowledge(request.user, assignment, version=_required_version(request))
         messages.success(request, f"已签收：{assignment.task.display_title}")
     except StaleVersion:
         messages.warning(request, "该事项刚被他人办理过，请查看最新状态。")
