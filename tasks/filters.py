@@ -59,16 +59,11 @@ class AssignmentFilter(django_filters.FilterSet):
     document = django_filters.ModelChoiceFilter(
         label="文件",
         field_name="task__source_document",
-<<<<<<< HEAD
-        queryset=SourceDocument.objects.all(),
-        widget=FastSelect(attrs=SELECT),
-=======
         # Only documents the person may read: a clerk never sees a draft's title (issue 14).
         queryset=lambda request: (
             SourceDocument.objects.visible_to(request.user) if request else SourceDocument.objects.none()
         ),
-        widget=forms.Select(attrs=SELECT),
->>>>>>> main
+        widget=FastSelect(attrs=SELECT),
         empty_label="全部",
         null_label="（无来源文件）",
         null_value=NONE,
