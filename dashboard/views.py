@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import DocumentStatus, ReviewState, SourceDocument
-from tasks.lights import Light
+from tasks.lights import Light, light_annotation
 from tasks.models import (
     OPEN_STATES,
     Assignment,
@@ -138,8 +138,10 @@ def workbench(request):
         .filter(Q(status=DocumentStatus.EXTRACTED) | Q(pending__gt=0))
         .order_by("created", "id")
     )
+    # The light is judged once and serves both the counts and the overdue list.
+    light = light_annotation(today, Assignment.objects.all())
     overdue = (
-        Assignment.objects.with_light(today)
+        Assignment.objects.annotate(light_code=light)
         .filter(light_code=Light.RED)
         .select_related("task", "unit")
         .order_by("deadline", "task_id", "id")
@@ -156,14 +158,13 @@ def workbench(request):
         .select_related("task", "actor")
         .order_by("-at", "-id")
     )
-    counts = {
-        "completions": completions.count(),
-        "extensions": extensions.count(),
-        "unresolved": unresolved.count(),
-        "in_review": in_review.count(),
-        "overdue": overdue.count(),
-        "due_this_week": due_this_week.count(),
-    }
+    # The three counts over shares in one pass (aggregation in SQL), the others on their own tables.
+    counts = Assignment.objects.annotate(light_code=light).aggregate(
+        completions=Count("id", filter=Q(state=AssignmentState.COMPLETION_REQUESTED)),
+        overdue=Count("id", filter=Q(light_code=Light.RED)),
+        due_this_week=Count("id", filter=Q(state__in=OPEN_STATES, deadline__gte=today, deadline__lte=sunday)),
+    )
+    counts.update(extensions=extensions.count(), unresolved=unresolved.count(), in_review=in_review.count())
     ctx = {
         "counts": counts,
         "waiting": counts["completions"] + counts["extensions"] + counts["unresolved"] + counts["in_review"],
