@@ -339,7 +339,7 @@ def detail(request, task_id: int):
         "can_comment": user.is_supervisor or any(a.own for a in assignments),
         "instruction_form": InstructionForm(auto_id="instruction_%s"),
         "comment_form": CommentForm(auto_id="comment_%s"),
-        "light_badge": light_badge(task_light(task, today)),
+        "light_badge": light_badge(task_light(task, today, assignments)),
         "assignments": assignments,
         "reports": reports,
         "events": events,
