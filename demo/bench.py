@@ -103,7 +103,6 @@ def pages_for(gen: int, review_document_id: int | None) -> list[Page]:
         ("documents", sup, _url("documents:list")),
         ("units", sup, _url("units:list")),
         ("progress", clerk, _url("ledgers:progress")),
-        ("monthly_report_xlsx", sup, _url("ledgers:report", query=f"month={timezone.localdate():%Y-%m}")),
         ("reminders", sup, _url("reminders:index")),
         ("supervision_orders", sup, _url("reminders:orders")),
     ]
