@@ -38,7 +38,7 @@ class DashboardFilterForm(forms.Form):
         ]
         document = self.data.get("document") if self.is_bound else None
         sections = tasks.exclude(section="")
-        if document and document.isdigit():
+        if document and document.isdigit() and int(document) < 2**63:  # a larger id fits no database column
             sections = sections.filter(source_document_id=int(document))
         section_names = sections.values_list("section", flat=True).distinct().order_by("section")
         self.fields["section_exact"].choices = [("", "全部"), *((s, s) for s in section_names)]

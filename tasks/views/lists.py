@@ -111,6 +111,13 @@ def ledger(request):
         rows = _task_rows(page, request.user, today)
         grouped = request.GET.get("sort") not in TASK_SORTS
         ctx.update(page=page, rows=rows, total=page.paginator.count, grouped=grouped, sort=request.GET.get("sort"))
+        # The links keep the other parameters, built here: in the template `request.GET.items`
+        # would read a parameter named "items" (a dictionary lookup comes first) and fail.
+        params = request.GET.copy()
+        params.pop("page", None)
+        ctx["page_query"] = params.urlencode()
+        params.pop("sort", None)
+        ctx["sort_query"] = params.urlencode()
     return render(request, "tasks/ledger.html", ctx)
 
 
