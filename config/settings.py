@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "dashboard",
     "search",
     "audit",
+    "reminders",
     "demo",
     "config.apps.DubanConfig",
 ]
@@ -128,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "reminders.context_processors.notifications",
                 "demo.context_processors.demo_logins",
             ],
         },

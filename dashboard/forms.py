@@ -38,8 +38,9 @@ class DashboardFilterForm(forms.Form):
         ]
         document = self.data.get("document") if self.is_bound else None
         sections = tasks.exclude(section="")
-        if document and document.isdigit() and int(document) < 2**63:  # a larger id fits no database column
-            sections = sections.filter(source_document_id=int(document))
+        # Only a real id narrows the sections (a 20-digit "id" overflowed the database's integer).
+        if document in dict(self.fields["document"].choices):
+            sections = sections.filter(source_document_id=int(document)) if document.isdigit() else sections
         section_names = sections.values_list("section", flat=True).distinct().order_by("section")
         self.fields["section_exact"].choices = [("", "全部"), *((s, s) for s in section_names)]
         leaders = tasks.exclude(responsible_leader="").values_list("responsible_leader", flat=True).distinct()

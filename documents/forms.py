@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from .models import ItemRole
+from .models import ItemRole, ReportCycle
 from .services import split_names
 
 ACCEPTED_TYPES = ".txt,.docx,.xlsx,.pdf,.doc,.wps,.ofd"
@@ -89,3 +89,21 @@ class SplitForm(forms.Form):
         if cleaned.get("at") is None and cleaned.get("line") is None:
             raise forms.ValidationError("请指定拆分位置")
         return cleaned
+
+
+class ScheduleForm(forms.Form):
+    """The document's reporting schedule as data (cycle + due day)."""
+
+    report_cycle = forms.ChoiceField(
+        label="报送周期",
+        choices=ReportCycle.choices,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    report_due_day = forms.IntegerField(
+        label="截止日",
+        required=False,
+        min_value=1,
+        max_value=31,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "placeholder": "期末"}),
+    )

@@ -29,6 +29,18 @@ class DocumentStatus(models.TextChoices):
     ARCHIVED = "archived", "已归档"
 
 
+class ReportCycle(models.TextChoices):
+    """The same values as tasks.states.ReportingCycle (documents sit below tasks)."""
+
+    NONE = "", "不定期"
+    WEEKLY = "weekly", "每周"
+    BIWEEKLY = "biweekly", "每半月"
+    MONTHLY = "monthly", "每月"
+    QUARTERLY = "quarterly", "每季度"
+    HALF_YEARLY = "half_yearly", "每半年"
+    YEARLY = "yearly", "每年"
+
+
 class SourceDocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Who reads a document and downloads its original file (issue 14, item 9):
@@ -58,6 +70,12 @@ class SourceDocument(models.Model):
     text = models.TextField("提取文本", blank=True)
     status = models.CharField("状态", max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.EXTRACTED)
     reporting_schedule = models.CharField("报送要求", max_length=200, blank=True)
+    # The schedule as data, parsed from reporting_schedule (extract.deadlines.parse_reporting_schedule)
+    # and editable on the document page: published tasks take it as their reporting cycle and due day.
+    report_cycle = models.CharField("报送周期", max_length=20, choices=ReportCycle.choices, blank=True)
+    report_due_day = models.PositiveSmallIntegerField(
+        "报送截止日", null=True, blank=True, help_text="每期最后一个月的几号前报送；空为期末最后一天"
+    )
     # Indicator × year targets of the plan itself (指标分解表), published as tasks.Indicator rows.
     plan_indicators = models.JSONField("指标分解", default=list, blank=True)
     date_shift_note = models.CharField(

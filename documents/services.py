@@ -32,6 +32,7 @@ from .actions.review import (
     split_names,
     update_item,
 )
+from .actions.schedule import set_reporting_schedule
 
 __all__ = [
     "UNCHANGED",
@@ -54,6 +55,7 @@ __all__ = [
     "reopen",
     "resolve_name",
     "set_item_unit",
+    "set_reporting_schedule",
     "set_unit_role",
     "split",
     "split_names",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.document_detail, name="detail"),
     path("<int:pk>/file/", views.download, name="download"),
     path("<int:pk>/review/", views.review, name="review"),
+    path("<int:pk>/schedule/", views.schedule, name="schedule"),
     path("<int:pk>/accept-resolved/", views.accept_all, name="accept_all"),
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("items/<int:item_id>/", views.item_row, name="item_row"),

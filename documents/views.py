@@ -29,7 +29,7 @@ from units.models import Unit, UnitGroup
 from workdays import calendar
 
 from . import services
-from .forms import AddUnitForm, FixUnitForm, ItemEditForm, SplitForm, UploadForm
+from .forms import AddUnitForm, FixUnitForm, ItemEditForm, ScheduleForm, SplitForm, UploadForm
 from .models import DraftItem, DraftItemUnit, ItemRole, ReviewState, SourceDocument
 
 # ---------------------------------------------------------------- access helpers
@@ -219,10 +219,36 @@ def document_detail(request, pk: int):
         "task_count": document.tasks.count(),
         "can_change": request.user.is_supervisor,
         "publishable": sum(1 for i in items if i.state == ReviewState.ACCEPTED),
+        "schedule_form": ScheduleForm(
+            initial={"report_cycle": document.report_cycle, "report_due_day": document.report_due_day}
+        ),
         "publishable_overdue": _past_due(items),
         **_plan_indicator_table(document.plan_indicators),
     }
     return render(request, "documents/detail.html", context)
+
+
+@login_required
+@require_POST
+def schedule(request, pk: int):
+    """督查室 corrects the document's reporting schedule (cycle + due day)."""
+    document = _get_rw_document(request, pk)
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "报送周期或截止日无效：截止日须为 1–31。")
+        return redirect("documents:detail", document.pk)
+    try:
+        services.set_reporting_schedule(
+            request.user,
+            document,
+            cycle=form.cleaned_data["report_cycle"] or "",
+            due_day=form.cleaned_data["report_due_day"],
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "报送周期已保存：此后发布的任务按此报送，已发布的任务请在任务页修改。")
+    return redirect("documents:detail", document.pk)
 
 
 def _past_due(items) -> int:

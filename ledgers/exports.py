@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from documents.models import SourceDocument
-from tasks.filters import AssignmentFilter
+from tasks.filters import Asker, AssignmentFilter
 from tasks.models import OPEN_STATES, Assignment, Task
 
 from . import rows, selectors
@@ -37,7 +37,7 @@ def filtered_shares(user, params, today: dt.date) -> tuple[QuerySet, list[tuple[
     page cannot disagree; invalid values are ignored as the page ignores them.
     """
     shares = readable_shares(user)
-    filterset = AssignmentFilter(params or None, queryset=shares, today=today)
+    filterset = AssignmentFilter(params or None, queryset=shares, today=today, request=Asker(user))
     if not (filterset.is_bound and filterset.is_valid()):
         return shares, []
     return filterset.qs, describe_filters(filterset)

@@ -51,6 +51,25 @@ class LabelledDateRangeWidget(django_filters.widgets.DateRangeWidget):
 MAX_SEARCH_LENGTH = 200
 
 
+class Asker:
+    """Who a filter set serves when there is no request (exports, jobs, commands): its choices
+    (the documents one may pick) are limited to what that person may read, as on the page.
+    `Asker(None)` is the operator's command line, which reads everything."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+
+
+def _readable_documents(request):
+    """The documents the person asking may pick: none without a request, everything for the
+    command line, else those they may read (a clerk never sees a draft's title)."""
+    if request is None:
+        return SourceDocument.objects.none()
+    if isinstance(request, Asker) and request.user is None:
+        return SourceDocument.objects.all()
+    return SourceDocument.objects.visible_to(request.user)
+
+
 class AssignmentFilter(django_filters.FilterSet):
     # Bounded: a 60,000-character search made SQLite refuse the LIKE pattern (500).
     q = django_filters.CharFilter(
@@ -60,9 +79,7 @@ class AssignmentFilter(django_filters.FilterSet):
         label="文件",
         field_name="task__source_document",
         # Only documents the person may read: a clerk never sees a draft's title (issue 14).
-        queryset=lambda request: (
-            SourceDocument.objects.visible_to(request.user) if request else SourceDocument.objects.none()
-        ),
+        queryset=_readable_documents,
         widget=FastSelect(attrs=SELECT),
         empty_label="全部",
         null_label="（无来源文件）",
@@ -129,6 +146,13 @@ class AssignmentFilter(django_filters.FilterSet):
     )
     task_light = django_filters.ChoiceFilter(label="任务灯", choices=Light.choices, method="filter_task_light")
 
+    # 督办中: an open 督办单 (reminders.SupervisionOrder, reached by its reverse relation, not imported).
+    supervised = django_filters.BooleanFilter(
+        label="督办中",
+        method="filter_supervised",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
     class Meta:
         model = Assignment
         fields = (
@@ -144,6 +168,7 @@ class AssignmentFilter(django_filters.FilterSet):
             "waiting",
             "deadline",
             "overdue",
+            "supervised",
         )
 
     # The filters a person sets in the form; the others come from dashboard links.
@@ -179,6 +204,11 @@ class AssignmentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.with_light(self.today).filter(light_code=value)
+
+    def filter_supervised(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(supervision_orders__state="open")
 
     def filter_open(self, queryset, name, value):
         if not value:

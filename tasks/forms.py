@@ -158,6 +158,13 @@ class TaskEditForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     reporting_cycle = forms.ChoiceField(label="报送周期", choices=ReportingCycle.choices)
+    report_due_day = forms.IntegerField(
+        label="报送截止日",
+        required=False,
+        min_value=1,
+        max_value=31,
+        help_text="每期最后一个月的几号前报送（如每季度末月20日）；空为期末最后一天；每周、每半月不用填",
+    )
     responsible_leader = forms.CharField(label="分管领导", max_length=100, required=False)
     tags = forms.CharField(label="标签", required=False, help_text="多个标签用顿号、逗号或空格分隔")
     reason = forms.CharField(label="修改理由", widget=forms.Textarea(attrs=TEXTAREA))

@@ -42,6 +42,46 @@ def period_start(cycle: str, today: dt.date) -> dt.date | None:
     return None
 
 
+def _month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+# Cycles whose report is due on a day of the period's last month (Task.report_due_day).
+_DUE_DAY_CYCLES = {
+    ReportingCycle.MONTHLY: 1,
+    ReportingCycle.QUARTERLY: 3,
+    ReportingCycle.HALF_YEARLY: 6,
+    ReportingCycle.YEARLY: 12,
+}
+
+
+def period_due_date(cycle: str, today: dt.date, due_day: int | None = None) -> dt.date | None:
+    """The day a report for the period containing `today` is due.
+
+    Without a due day: the period's last day. With one (1–31): that day of the period's last
+    month (monthly by the 25th, quarterly by the 20th of the quarter's last month), clamped to
+    the month's length. Weekly and half-monthly reports are due on the period's last day.
+    """
+    start = period_start(cycle, today)
+    if start is None:
+        return None
+    if cycle == ReportingCycle.WEEKLY:
+        return start + dt.timedelta(days=6)
+    if cycle == ReportingCycle.BIWEEKLY:
+        return start.replace(day=15) if start.day == 1 else _month_end(start)
+    end = _month_end(dt.date(start.year, start.month + _DUE_DAY_CYCLES[cycle] - 1, 1))
+    return end if due_day is None else end.replace(day=min(due_day, end.day))
+
+
+def report_window_open(cycle: str, due_day: int | None, today: dt.date) -> bool:
+    """With a due day, a missing report counts (yellow) only once the period's due date is within
+    settings.DUBAN_YELLOW_WORKING_DAYS working days, or past; without one, all period long."""
+    if due_day is None or cycle not in _DUE_DAY_CYCLES:
+        return True
+    return period_due_date(cycle, today, due_day) <= calendar.previous_working_day(yellow_boundary(today))
+
+
 def period_label(cycle: str, today: dt.date) -> str:
     """The period a report made on `today` belongs to, e.g. 2026年11月, 2026年第4季度."""
     if cycle == ReportingCycle.WEEKLY:
@@ -77,13 +117,16 @@ def is_overdue(assignment, today: dt.date) -> bool:
     return today > due
 
 
-def report_missing(assignment, cycle: str, today: dt.date) -> bool:
+def report_missing(assignment, cycle: str, today: dt.date, due_day: int | None = None) -> bool:
     """No report in the current period, for a task with a reporting cycle, once a report is due.
 
-    A report is due for a period only when the assignment existed before the period began.
+    A report is due for a period only when the assignment existed before the period began, and
+    with a due day only from shortly before it (report_window_open).
     """
     start = period_start(cycle, today)
     if start is None or assignment.state not in (AssignmentState.PENDING, AssignmentState.IN_PROGRESS):
+        return False
+    if not report_window_open(cycle, due_day, today):
         return False
     if _local_date(assignment.created) >= start:
         return False
@@ -101,7 +144,7 @@ def yellow_boundary(today: dt.date) -> dt.date:
     return calendar.add_working_days(today, settings.DUBAN_YELLOW_WORKING_DAYS + 1)
 
 
-def assignment_light(assignment, today: dt.date, *, cycle: str | None = None) -> Light:
+def assignment_light(assignment, today: dt.date, *, cycle: str | None = None, due_day: int | None = None) -> Light:
     """The light for one unit's share.
 
     Grey when done. Red when overdue (see is_overdue). Yellow when the deadline in force is
@@ -113,12 +156,12 @@ def assignment_light(assignment, today: dt.date, *, cycle: str | None = None) ->
     if is_overdue(assignment, today):
         return Light.RED
     if cycle is None:
-        cycle = assignment.task.reporting_cycle
+        cycle, due_day = assignment.task.reporting_cycle, assignment.task.report_due_day
     if assignment.deadline is not None and assignment.state != AssignmentState.COMPLETION_REQUESTED:
         due = calendar.effective_deadline(assignment.deadline)
         if due < yellow_boundary(today):
             return Light.YELLOW
-    if report_missing(assignment, cycle, today):
+    if report_missing(assignment, cycle, today, due_day):
         return Light.YELLOW
     return Light.GREEN
 
@@ -127,7 +170,7 @@ def task_light(task, today: dt.date, assignments=None) -> Light:
     """A task's light is its worst assignment's light; grey once every assignment is done.
     `assignments`: the task's shares when the caller has them already (no second query)."""
     shares = task.assignments.all() if assignments is None else assignments
-    lights = [assignment_light(a, today, cycle=task.reporting_cycle) for a in shares]
+    lights = [assignment_light(a, today, cycle=task.reporting_cycle, due_day=task.report_due_day) for a in shares]
     if not lights:
         return Light.GREEN
     return max(lights, key=lambda light: SEVERITY[light])
@@ -145,8 +188,10 @@ def _missing_condition(today: dt.date) -> models.Q:
         if start is None:
             continue
         since = _midnight(start)
-        missing |= models.Q(task__reporting_cycle=cycle, created__lt=since) & (
-            models.Q(last_reported_at__isnull=True) | models.Q(last_reported_at__lt=since)
+        missing |= (
+            models.Q(task__reporting_cycle=cycle, created__lt=since)
+            & (models.Q(last_reported_at__isnull=True) | models.Q(last_reported_at__lt=since))
+            & _due_day_window(cycle, today)
         )
     return missing
 
@@ -216,6 +261,26 @@ def light_annotation(today: dt.date, queryset) -> models.Case:
         default=models.Value(Light.GREEN),
         output_field=models.CharField(),
     )
+
+
+def _due_day_window(cycle: str, today: dt.date) -> models.Q:
+    """report_window_open as a condition on task__report_due_day, for the current period.
+
+    The due date is that day of the period's last month: it is within the window when it is on
+    or before B = the last working day before yellow_boundary(today). If B is past the month, every
+    day qualifies; if B is before the month, none does; otherwise days up to B.day.
+    """
+    if cycle not in _DUE_DAY_CYCLES:
+        return models.Q()
+    last_month_end = period_due_date(cycle, today)
+    last_month_start = last_month_end.replace(day=1)
+    boundary = calendar.previous_working_day(yellow_boundary(today))
+    no_day = models.Q(task__report_due_day__isnull=True)
+    if boundary >= last_month_end:
+        return models.Q()
+    if boundary < last_month_start:
+        return no_day
+    return no_day | models.Q(task__report_due_day__lte=boundary.day)
 
 
 LIGHT_OF_SEVERITY = {v: k for k, v in SEVERITY.items()}

@@ -59,6 +59,9 @@ class Task(models.Model):
     reporting_cycle = models.CharField(
         "报送周期", max_length=20, choices=ReportingCycle.choices, default=ReportingCycle.NONE
     )
+    # Due by this day of the period's last month (monthly by the 25th, quarterly by the 20th of the
+    # quarter's last month); None: the period's last day. Used by the lights and report reminders.
+    report_due_day = models.PositiveSmallIntegerField("报送截止日", null=True, blank=True)
     responsible_leader = models.CharField("分管领导", max_length=100, blank=True)
     tags = models.JSONField("标签", default=list, blank=True)
     # Follows the assignments (tasks.actions._core.sync_task_state); stored so the ledger can filter on it.

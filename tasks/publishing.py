@@ -219,6 +219,7 @@ def publish_document(
             if reasons:
                 summary.skipped.append(SkippedItem(item, reasons))
                 continue
+            cycle = reporting_cycle(item.recurrence, document.report_cycle, document.reporting_schedule)
             moved = overdue_deadline is not None and not item.ongoing and is_past(item.deadline, today)
             task = create_task(
                 actor,
@@ -232,7 +233,8 @@ def publish_document(
                 deadline=overdue_deadline if moved else item.deadline,
                 deadline_text=item.deadline_text,
                 ongoing=item.ongoing,
-                reporting_cycle=reporting_cycle(item.recurrence, document.reporting_schedule),
+                reporting_cycle=cycle,
+                report_due_day=document.report_due_day if cycle == document.report_cycle else None,
                 responsible_leader=item.responsible_leader,
                 now=now,
             )

@@ -25,7 +25,7 @@ PAGES = [
     ("dashboard:index", "", "lead_clerk", 24),
     ("dashboard:data", "", "leader", 20),
     ("dashboard:data", "?document=null", "support_clerk", 20),
-    ("dashboard:workbench", "", "supervisor", 18),
+    ("dashboard:workbench", "", "supervisor", 19),  # 18, plus the bell's unread count (reminders)
 ]
 
 

@@ -30,6 +30,7 @@ from ..models import (
     SourceDocument,
 )
 from ._core import SUPERVISOR_ONLY, Resolved, registry_or_loaded
+from .schedule import schedule_fields
 
 
 class ImportFailed(Exception):
@@ -217,6 +218,7 @@ def _create_document(uploaded_file, filename: str, actor, result, digest: str = 
         original_filename=filename[:255],
         text=_get(result, "text") or "",
         reporting_schedule=(_get(metadata, "reporting_schedule") or "")[:200],
+        **schedule_fields(_get(metadata, "reporting_schedule") or ""),
         plan_indicators=[i for i in (_get(result, "indicators") or []) if isinstance(i, dict)],
         uploaded_by=actor,
         status=DocumentStatus.EXTRACTED,

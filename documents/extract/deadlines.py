@@ -208,3 +208,40 @@ def find_reporting_schedule(text: str) -> str:
     if not m:
         return ""
     return m.group(0).strip()[:200]
+
+
+# Reporting cycles as tasks.states.ReportingCycle spells them (documents sit below tasks and
+# cannot import it; documents/tests/test_reporting_schedule.py checks the two agree).
+SCHEDULE_CYCLES = ("weekly", "biweekly", "monthly", "quarterly", "half_yearly", "yearly")
+_SCHEDULE_CYCLE_WORDS = (
+    ("半月", "biweekly"),
+    ("周", "weekly"),
+    ("星期", "weekly"),
+    ("半年", "half_yearly"),
+    ("季", "quarterly"),
+    ("月", "monthly"),
+    ("年", "yearly"),
+)
+_DUE_DAY = re.compile(r"(\d{1,2})\s*(?:日|号)")
+
+
+def parse_reporting_schedule(text: str) -> tuple[str, int | None]:
+    """A reporting phrase → (cycle, due day), the structured form of the document's schedule.
+
+    "每季度末月20日前报送" → ("quarterly", 20): due by the 20th of the quarter's last month;
+    "每月25日前报送" → ("monthly", 25); "每月底前报送" / "每季度末报送" → (cycle, None): the
+    period's last day; "每年12月10日前" → ("yearly", 10). Weekly and half-monthly cycles carry no
+    day. Text naming no cycle → ("", None).
+    """
+    text = (text or "").strip()
+    m = re.search(r"每(?:个)?(半月|半年|季度|季|月|年|周|星期)", text)
+    if not m:
+        return "", None
+    word = m.group(1)
+    cycle = next(value for key, value in _SCHEDULE_CYCLE_WORDS if key in word)
+    if cycle in ("weekly", "biweekly"):
+        return cycle, None
+    rest = text[m.end() :]
+    days = [int(d) for d in _DUE_DAY.findall(rest)]
+    day = days[-1] if days else None
+    return cycle, day if day is not None and 1 <= day <= 31 else None

@@ -31,7 +31,7 @@ def fill_hashes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documents", "0004_draftitem_provenance")]
+    dependencies = [("documents", "0004_draftitem_provenance"), ("documents", "0004_reporting_schedule")]
 
     operations = [
         migrations.AddField(

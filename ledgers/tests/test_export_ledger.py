@@ -39,12 +39,12 @@ def test_done_when_the_2021_table_exports_as_a_printable_ledger(tmp_path):
     assert ws["A2"].value.startswith("导出时间：") and f"文件：{document}" in ws["A2"].value
     assert [c.value for c in ws[3]] == [
         "序号", "工作任务和要求", "牵头单位", "责任单位（配合）", "完成时限",
-        "进展情况", "完成比例", "状态", "红黄绿灯", "最近报送",
+        "进展情况", "完成比例", "状态", "红黄绿灯", "最近报送", "督办",
     ]  # fmt: skip
     merged = {str(r) for r in ws.merged_cells.ranges}
     task_rows, section_rows = [], []
     for index, row in enumerate(table_rows(ws), start=4):
-        if f"A{index}:J{index}" in merged:
+        if f"A{index}:K{index}" in merged:  # ten columns and 督办 (the reminders app is installed)
             section_rows.append(row[0])
         else:
             task_rows.append(row)
@@ -57,7 +57,7 @@ def test_done_when_the_2021_table_exports_as_a_printable_ledger(tmp_path):
     assert ws["A4"].font.b and ws["A4"].fill.fgColor.rgb.endswith("EDEDED")
     # Frozen header, filter over the whole table, printable on A4 landscape.
     assert ws.freeze_panes == "A4"
-    assert ws.auto_filter.ref == f"A3:J{ws.max_row}"
+    assert ws.auto_filter.ref == f"A3:K{ws.max_row}"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$3:$3"

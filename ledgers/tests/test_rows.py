@@ -90,9 +90,10 @@ def test_several_documents_head_their_tasks(plan, personas):
     assert titles == ["《关于印发2026年重点工作任务责任分工的通知》", "其他任务"]
 
 
-def test_no_supervision_column_without_the_reminders_model(plan):
-    assert selectors.supervision_counts([t.pk for t in plan]) is None
-    assert "督办" not in [c.header for c in build(plan).columns]
+def test_the_supervision_column_counts_the_reminders_orders(plan):
+    # The reminders app is installed: every task gets a count (0 without any 督办单).
+    assert selectors.supervision_counts([t.pk for t in plan]) == {t.pk: 0 for t in plan}
+    assert "督办" not in [c.header for c in build(plan).columns]  # no counts given, no column
     ledger = build(plan, supervision_counts={plan[0].pk: 2})
     assert ledger.columns[-1].header == "督办" and ledger.task_rows[0].cells["supervision"] == 2
 

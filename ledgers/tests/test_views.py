@@ -232,3 +232,18 @@ def test_every_export_is_written_to_the_security_log(client, plan, personas):
     assert len(details) == 2
     assert details[0].startswith("任务台账") and "行）" in details[0]
     assert details[1] == f"进展填报表：{personas.lead_unit.name}"
+
+
+def test_the_document_filter_is_applied_not_ignored(client, plan, personas):
+    """The document filter's choices depend on who asks: the export must ask as the person,
+    or the filter is invalid and every task comes out (a ledger of one document became all)."""
+    from documents.models import DocumentStatus, SourceDocument
+
+    other = SourceDocument.objects.create(title="另一份文件", status=DocumentStatus.PUBLISHED)
+    services.create_task(
+        personas.supervisor, text="另一份文件的任务。", source_document=other, lead_units=[personas.lead_unit]
+    )
+    client.force_login(personas.supervisor)
+    assert task_texts(client.get(reverse("ledgers:export"), {"document": other.pk})) == ["另一份文件的任务。"]
+    client.force_login(personas.lead_clerk)
+    assert task_texts(client.get(reverse("ledgers:export"), {"document": other.pk})) == ["另一份文件的任务。"]

@@ -22,6 +22,16 @@ from ._core import (
 )
 
 
+def clean_report_due_day(cycle: str, day: int | None) -> int | None:
+    """A report due day (1–31) means something only for monthly and longer cycles."""
+    if day in (None, "") or cycle in (ReportingCycle.NONE, ReportingCycle.WEEKLY, ReportingCycle.BIWEEKLY):
+        return None
+    day = int(day)
+    if not 1 <= day <= 31:
+        raise ValidationError("报送截止日须为 1–31")
+    return day
+
+
 @transaction.atomic
 def create_task(
     actor,
@@ -38,6 +48,7 @@ def create_task(
     deadline_text: str = "",
     ongoing: bool = False,
     reporting_cycle: str = ReportingCycle.NONE,
+    report_due_day: int | None = None,
     responsible_leader: str = "",
     tags: Sequence[str] = (),
     now: dt.datetime | None = None,
@@ -76,6 +87,7 @@ def create_task(
         deadline_text=deadline_text,
         ongoing=ongoing,
         reporting_cycle=reporting_cycle,
+        report_due_day=clean_report_due_day(reporting_cycle, report_due_day),
         responsible_leader=responsible_leader,
         tags=list(tags),
         created=now,

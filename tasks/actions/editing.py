@@ -27,6 +27,7 @@ from ._core import (
     require_reason,
     save_versioned,
 )
+from .creating import clean_report_due_day
 
 
 @transaction.atomic
@@ -46,6 +47,7 @@ def edit_task(
     tags: Sequence[str],
     reason: str,
     version: int | None = None,
+    report_due_day: int | None = None,
     now=None,
 ) -> Task:
     """修改任务: the supervision office corrects a published task, with a reason.
@@ -76,10 +78,16 @@ def edit_task(
         "deadline_text": (deadline_text or "").strip(),
         "ongoing": bool(ongoing),
         "reporting_cycle": reporting_cycle,
+        "report_due_day": clean_report_due_day(reporting_cycle, report_due_day),
         "responsible_leader": (responsible_leader or "").strip(),
         "tags": _clean_tags(tags),
     }
-    shown = {"ongoing": _yes_no, "reporting_cycle": _cycle_label, "tags": "、".join}
+    shown = {
+        "ongoing": _yes_no,
+        "reporting_cycle": _cycle_label,
+        "report_due_day": lambda day: f"{day}日" if day else "期末",
+        "tags": "、".join,
+    }
     changes: list[Change] = []
     changed_fields = []
     for field, new in new_values.items():

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0005_holidayoverride_to_workdays'),
+        ('tasks', '0006_reporting_schedule'),
     ]
 
     operations = [

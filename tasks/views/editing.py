@@ -53,6 +53,7 @@ def edit(request, task_id: int):
                 deadline_text=data["deadline_text"],
                 ongoing=data["ongoing"],
                 reporting_cycle=data["reporting_cycle"],
+                report_due_day=data["report_due_day"],
                 responsible_leader=data["responsible_leader"],
                 tags=data["tags"],
                 reason=data["reason"],

@@ -97,6 +97,10 @@ def ledger(request):
         "warnings": _calendar_warnings(request, today),
         "view": view,
         "views": _view_links(request, view),
+        # Query strings for the sort and page links, built here: in a template `request.GET.items`
+        # would read a parameter named "items" (?items=-1 answered 500).
+        "query_without_page": _query_without(request, "page"),
+        "query_without_sort": _query_without(request, "page", "sort"),
     }
     if view == "shares":
         table = AssignmentTable(shares, today=today)
@@ -111,14 +115,15 @@ def ledger(request):
         rows = _task_rows(page, request.user, today)
         grouped = request.GET.get("sort") not in TASK_SORTS
         ctx.update(page=page, rows=rows, total=page.paginator.count, grouped=grouped, sort=request.GET.get("sort"))
-        # The links keep the other parameters, built here: in the template `request.GET.items`
-        # would read a parameter named "items" (a dictionary lookup comes first) and fail.
-        params = request.GET.copy()
-        params.pop("page", None)
-        ctx["page_query"] = params.urlencode()
-        params.pop("sort", None)
-        ctx["sort_query"] = params.urlencode()
     return render(request, "tasks/ledger.html", ctx)
+
+
+def _query_without(request, *names: str) -> str:
+    """The page's query string less `names`, starting with "&" when anything is left."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return f"&{params.urlencode()}" if params else ""
 
 
 def _view_links(request, current: str) -> list[tuple[str, str, bool]]:
@@ -298,7 +303,7 @@ def detail(request, task_id: int):
     own_units = set(user.memberships.values_list("unit_id", flat=True))
     for a in assignments:
         a.task = task
-        a.light = assignment_light(a, today, cycle=task.reporting_cycle)
+        a.light = assignment_light(a, today, cycle=task.reporting_cycle, due_day=task.report_due_day)
         a.light_badge = light_badge(a.light)
         a.overdue = is_overdue(a, today)
         # Each role sees its own actions: a unit's work is offered to that unit's people only;

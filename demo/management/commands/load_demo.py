@@ -6,10 +6,12 @@ and each document says so on its page.
 """
 
 import datetime
+import io
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,7 @@ from accounts.models import Role, User
 from units.models import Membership, MembershipRole, Unit
 from units.registry import load_registry, registry_from_db
 from units.resolver import Registry, resolve
+from workdays import calendar
 
 from ...accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -47,6 +50,8 @@ class Command(BaseCommand):
         self.ensure_accounts(registry)
         if not no_documents:
             self.load_documents(registry)
+            send_day = self.load_deadline_demo()
+            self.send_reminders(send_day)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号密码：" + DEMO_PASSWORD))
 
     def ensure_accounts(self, registry: Registry) -> None:
@@ -114,3 +119,43 @@ class Command(BaseCommand):
         for item in document.items.exclude(deadline=None):
             item.deadline = shift_year(item.deadline, years)
             item.save(update_fields=["deadline"])
+
+    def load_deadline_demo(self) -> datetime.date:
+        """Three demo tasks (labelled 演示) whose deadlines fall due around today, so the
+        reminders have something to say on the day the demo is loaded: one became overdue today,
+        one is due in 1 working day, one in 5. Returns the working day the reminders run for."""
+        from tasks import services
+        from tasks.models import Task
+
+        today = timezone.localdate()
+        send_day = today if calendar.is_working_day(today) else calendar.previous_working_day(today)
+        supervisor = User.objects.get(username="duchashi")
+        registry = registry_from_db()
+        lead, support = self.unit_for("区发改委", registry), self.unit_for("区工信局", registry)
+        demos = [
+            ("【演示】今日起逾期：报送重点项目季度进展", calendar.previous_working_day(send_day)),
+            ("【演示】1个工作日后到期：完成营商环境自评报告", calendar.add_working_days(send_day, 1)),
+            ("【演示】5个工作日后到期：整理产业扶持政策清单", calendar.add_working_days(send_day, 5)),
+        ]
+        for title, deadline in demos:
+            if Task.objects.filter(title=title).exists():
+                continue
+            services.create_task(
+                supervisor,
+                title=title,
+                text=f"{title}。（演示数据：时限按加载演示的日期设置，用于展示提醒、催办和督办。）",
+                deadline=deadline,
+                deadline_text=f"{deadline:%Y年%m月%d日}前（演示）",
+                lead_units=[lead],
+                support_units=[support],
+                responsible_leader="李副区长",
+                tags=["演示"],
+            )
+            self.stdout.write(f"演示任务 {title}：时限 {deadline}")
+        return send_day
+
+    def send_reminders(self, send_day: datetime.date) -> None:
+        """Run the day's reminders (what beat does at the send time), so the bell has something."""
+        out = io.StringIO()
+        call_command("remind", date=send_day.isoformat(), stdout=out, stderr=io.StringIO())
+        self.stdout.write("提醒：" + out.getvalue().splitlines()[0] if out.getvalue() else "提醒：无")
