@@ -9,7 +9,6 @@ after a second city of the same size is added (twice the data), and the ratios c
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 import statistics
 import tempfile
@@ -35,8 +34,10 @@ from documents import services as document_services
 from documents.pipeline import extract_file
 from ledgers import exports
 from ledgers.rows import SectionRow
+from reminders import sending
 from tasks.models import Assignment, Task
 from units.registry import registry_from_db
+from workdays import calendar
 
 SEED_DIR = settings.BASE_DIR / "fixtures" / "seeds"
 TABLE_2021 = SEED_DIR / "004_27fa458a6cee6f7a.txt"  # holds 2021年市《政府工作报告》重点工作责任分工方案
@@ -103,8 +104,9 @@ def pages_for(gen: int, review_document_id: int | None) -> list[Page]:
         ("documents", sup, _url("documents:list")),
         ("units", sup, _url("units:list")),
         ("progress", clerk, _url("ledgers:progress")),
-        ("reminders", sup, _url("reminders:index")),
+        ("messages", clerk, _url("reminders:messages")),
         ("supervision_orders", sup, _url("reminders:orders")),
+        ("no_recipient", sup, _url("reminders:no_recipient")),
     ]
     if review_document_id:
         pages.append(("review_84_items", sup, _url("documents:review", review_document_id)))
@@ -247,16 +249,25 @@ def measure_export(username: str, repeat: int) -> dict[str, dict]:
     }
 
 
-def measure_planning(repeat: int) -> dict[str, dict]:
-    """Reminder planning for today over every open share, when the reminders app is installed."""
-    if not apps.is_installed("reminders"):
-        return {}
-    planning = importlib.import_module("reminders.planning")  # an optional app: measured when installed
-    today = timezone.localdate()
+def measure_planning(repeat: int, suffix: str = "") -> dict[str, dict]:
+    """Reminder planning for a working day at 10:00 (reminders.sending.run, dry run: the snapshot
+    of open shares with their history, the plan, the recipients; nothing written or sent)."""
+    day = timezone.localdate()
+    while not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    now = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
     open_shares = Assignment.objects.open().count()
-    plan = getattr(planning, "plan", None) or planning.plan_reminders
-    ms = median_ms(lambda: plan(today), max(1, min(repeat, 3)))
-    return {"reminder_planning": {"ms": ms, "queries": count_queries(lambda: plan(today)), "open_shares": open_shares}}
+    planned = 0
+
+    def run():
+        nonlocal planned
+        planned = len(sending.run(now, dry_run=True).reminders)
+
+    ms, cpu_ms = median_times(run, max(1, min(repeat, 3)))
+    return {
+        f"reminder_planning{suffix}": {"ms": ms, "cpu_ms": cpu_ms, "queries": count_queries(run),
+                                       "open_shares": open_shares, "reminders_planned": planned}
+    }  # fmt: skip
 
 
 def scale_summary(gen: int) -> dict:
@@ -268,6 +279,8 @@ def scale_summary(gen: int) -> dict:
         "shares": Assignment.objects.count(),
         "open_shares": Assignment.objects.open().count(),
         "reports": apps.get_model("tasks", "ProgressReport").objects.count(),
+        "reminders": apps.get_model("reminders", "Reminder").objects.count(),
+        "supervision_orders": apps.get_model("reminders", "SupervisionOrder").objects.count(),
         "today": str(timezone.localdate()),
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }

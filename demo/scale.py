@@ -20,6 +20,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from documents.models import DocumentKind, DocumentStatus, SourceDocument
+from reminders.models import Kind as ReminderKind
+from reminders.models import Level as ReminderLevel
+from reminders.models import OrderState, Reminder, SupervisionOrder
 from tasks.models import (
     Assignment,
     AssignmentRole,
@@ -309,6 +312,36 @@ def build_city(*, units: int, tasks: int, reports: int, seed: int = 1, generatio
             written += len(chunk)
         log(f"{written} reports")
 
+        # Reminder history and 督办: every overdue open share was reminded once (提醒); one in
+        # four reached 催办, one in ten 督办 with an open 督办单 (numbered per city).
+        overdue = [a for a in assignments if a.state != AssignmentState.DONE and a.deadline and a.deadline < today]
+        reminders, orders = [], []
+        for i, a in enumerate(overdue):
+            first_day = a.deadline + dt.timedelta(days=1)
+            levels = [ReminderLevel.REMIND] + ([ReminderLevel.URGE] if i % 4 == 0 else [])
+            levels += [ReminderLevel.SUPERVISE] if i % 10 == 0 else []
+            for step, level in enumerate(levels):
+                planned = min(today, first_day + dt.timedelta(days=3 * step))
+                reminders.append(
+                    Reminder(assignment=a, kind=ReminderKind.OVERDUE, level=level, period=f"{a.deadline}#{step + 1}",
+                             due_date=a.deadline, planned_for=planned, recipients=[], sent_at=now,
+                             created=now - dt.timedelta(days=(today - planned).days))
+                )  # fmt: skip
+        Reminder.objects.bulk_create(reminders, batch_size=BATCH)
+        serial = 0
+        for r in reminders:
+            if r.level == ReminderLevel.SUPERVISE:
+                serial += 1
+                a = r.assignment
+                orders.append(
+                    SupervisionOrder(year=today.year, serial=generation * 100000 + serial,
+                                     number=f"{prefix}督〔{today.year}〕{serial}号", assignment=a, task_id=a.task_id,
+                                     unit_id=a.unit_id, reason="逾期未办结，予以督办。", due_date=a.deadline,
+                                     reminder=r, state=OrderState.OPEN, created=r.created, created_by=supervisor)
+                )  # fmt: skip
+        SupervisionOrder.objects.bulk_create(orders, batch_size=BATCH)
+        log(f"{len(reminders)} reminders, {len(orders)} 督办单")
+
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     city.counts = {
@@ -323,5 +356,45 @@ def build_city(*, units: int, tasks: int, reports: int, seed: int = 1, generatio
         ),
         "extended_shares": len(extended),
         "reports": written,
+        "reminders": len(reminders),
+        "supervision_orders": len(orders),
     }
     return city
+
+
+def top_up_open_shares(target: int, *, seed: int = 1) -> int:
+    """Add 办理中 supporting shares to the synthetic tasks until `target` shares are open (the
+    benchmark plans reminders for 100,000 open shares); returns how many are open."""
+    open_now = Assignment.objects.open().count()
+    need = target - open_now
+    if need <= 0:
+        return open_now
+    rng = random.Random(seed)
+    units = list(Unit.objects.filter(note="基准测试合成数据").values_list("pk", flat=True))
+    taken = set(Assignment.objects.values_list("task_id", "unit_id"))
+    tasks = list(Task.objects.filter(state__in=[AssignmentState.PENDING, AssignmentState.IN_PROGRESS])
+                 .values_list("pk", "deadline", "created").order_by("pk"))  # fmt: skip
+
+    def rows():
+        made = 0
+        attempts = 0
+        for task_id, deadline, created in itertools.cycle(tasks):
+            attempts += 1
+            if attempts > 50 * need:  # a small city has fewer free (task, unit) pairs than asked
+                return
+            unit = units[rng.randrange(len(units))]
+            if (task_id, unit) in taken:
+                continue
+            taken.add((task_id, unit))
+            made += 1
+            yield Assignment(task_id=task_id, unit_id=unit, role=AssignmentRole.SUPPORT, deadline=deadline,
+                             original_deadline=deadline, state=AssignmentState.IN_PROGRESS, acknowledged_at=created,
+                             created=created)  # fmt: skip
+            if made >= need:
+                return
+
+    for chunk in _batched(rows()):
+        Assignment.objects.bulk_create(chunk)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return Assignment.objects.open().count()

@@ -23,7 +23,7 @@ def test_benchmark_json_shape_in_a_throwaway_database(tmp_path):
     env["SQLITE_PATH"] = str(tmp_path / "live.sqlite3")
     result = subprocess.run(
         [sys.executable, "manage.py", "benchmark", "--units", "6", "--tasks", "30", "--reports", "120",
-         "--repeat", "1", "--json"],
+         "--repeat", "1", "--planning-shares", "150", "--json"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -39,6 +39,9 @@ def test_benchmark_json_shape_in_a_throwaway_database(tmp_path):
     assert data["metrics"]["extract_2021_table"]["items"] == 84
     assert data["metrics"]["extract_500_items"]["items"] == 500
     assert data["ratios"]["ledger_export_vs_openpyxl"] > 0
+    assert data["metrics"]["reminder_planning"]["open_shares"] >= 150
+    assert data["metrics"]["reminder_planning"]["queries"] == data["metrics"]["reminder_planning_half"]["queries"]
+    assert data["scale"]["1x"]["reminders"] > 0
     # The live database was never touched: it was not even created.
     assert not (tmp_path / "live.sqlite3").exists() or (tmp_path / "live.sqlite3").stat().st_size == 0
 

@@ -23,7 +23,7 @@ from documents.models import SourceDocument
 from units.registry import load_registry
 
 from ... import bench
-from ...scale import build_city
+from ...scale import build_city, top_up_open_shares
 
 
 class Command(BaseCommand):
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="只输出 JSON")
         parser.add_argument("--here", action="store_true", help="直接测量当前数据库（须先运行 seed_scale），不建临时库")
         parser.add_argument("--no-double", action="store_true", help="不测两倍数据")
+        parser.add_argument("--planning-shares", type=int, default=100000, help="提醒计划测量时的未办结承办数")
         parser.add_argument("--pages", default="", help="只测这些页面（逗号分隔的名称），其余测量跳过")
 
     def handle(self, *args, **options):
@@ -114,6 +115,18 @@ class Command(BaseCommand):
             for name in list(metrics):
                 if name.endswith("_2x") and name[:-3] in metrics and metrics[name[:-3]]["ms"]:
                     ratios[f"{name[:-3]}_2x_vs_1x"] = round(metrics[name]["ms"] / metrics[name[:-3]]["ms"], 2)
+        if not self.only and options["planning_shares"]:
+            # Reminder planning at half and at the full number of open shares: the time should
+            # grow with the shares, the queries not at all.
+            for fraction, suffix in ((2, "_half"), (1, "")):
+                target = options["planning_shares"] // fraction
+                reached = top_up_open_shares(target, seed=options["seed"])
+                self.log(f"{reached} open shares")
+                metrics.update(bench.measure_planning(options["repeat"], suffix))
+            if metrics["reminder_planning_half"]["ms"]:
+                ratios["reminder_planning_full_vs_half"] = round(
+                    metrics["reminder_planning"]["ms"] / metrics["reminder_planning_half"]["ms"], 2
+                )
         if metrics.get("ledger_export_openpyxl_floor", {}).get("ms"):
             ratios["ledger_export_vs_openpyxl"] = round(
                 metrics["ledger_export"]["ms"] / metrics["ledger_export_openpyxl_floor"]["ms"], 2
@@ -135,6 +148,5 @@ class Command(BaseCommand):
             return {f"{name}{suffix}": value for name, value in results.items()}
         t = time.perf_counter()
         results.update(bench.measure_export("scale1_dcs1", repeat))
-        results.update(bench.measure_planning(repeat))
         self.log(f"export and planning{suffix} in {time.perf_counter() - t:.1f} s")
         return {f"{name}{suffix}": value for name, value in results.items()}
