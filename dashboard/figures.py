@@ -20,6 +20,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from reminders.models import OrderState
 from tasks.filters import (
     NONE,
     AssignmentFilter,
@@ -138,6 +139,12 @@ def compute(scope: Scope) -> dict:
         "shares_overdue": scope.figure(sums["overdue"], "shares", light=Light.RED),
         "shares_no_report": scope.figure(sums["no_report"], "shares", no_report="on"),
         "shares_extensions": scope.figure(sums["extensions"], "shares", extension="any"),
+        # Shares under an open 督办单 (reminders' highest level): one query.
+        "shares_supervised": scope.figure(
+            scope.shares.filter(supervision_orders__state=OrderState.OPEN).values("pk").distinct().count(),
+            "shares",
+            supervised="on",
+        ),
         "share_completion_rate": _rate(sums["done"], shares_total),
         "on_time_rate": _rate(sums["on_time"], sums["done"]),
     }
@@ -162,8 +169,6 @@ def compute(scope: Scope) -> dict:
         "leaders": group_figures(scope, "leader"),
         "overdue": overdue_list(scope),
         "trend": trend(scope),
-        # 督办 (reminders.SupervisionOrder): open 督办 counts go here once the reminders app is
-        # merged; the lead wires them (this app must not import reminders before then).
     }
 
 

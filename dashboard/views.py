@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import DocumentStatus, ReviewState, SourceDocument
+from reminders.models import SupervisionOrder
 from tasks.lights import Light, light_annotation
 from tasks.models import (
     OPEN_STATES,
@@ -158,13 +159,16 @@ def workbench(request):
         .select_related("task", "actor")
         .order_by("-at", "-id")
     )
+    orders = SupervisionOrder.objects.open().select_related("task", "unit").order_by("-created", "-id")
     # The three counts over shares in one pass (aggregation in SQL), the others on their own tables.
     counts = Assignment.objects.annotate(light_code=light).aggregate(
         completions=Count("id", filter=Q(state=AssignmentState.COMPLETION_REQUESTED)),
         overdue=Count("id", filter=Q(light_code=Light.RED)),
         due_this_week=Count("id", filter=Q(state__in=OPEN_STATES, deadline__gte=today, deadline__lte=sunday)),
     )
-    counts.update(extensions=extensions.count(), unresolved=unresolved.count(), in_review=in_review.count())
+    counts.update(
+        orders=orders.count(), extensions=extensions.count(), unresolved=unresolved.count(), in_review=in_review.count()
+    )
     ctx = {
         "counts": counts,
         "waiting": counts["completions"] + counts["extensions"] + counts["unresolved"] + counts["in_review"],
@@ -184,8 +188,8 @@ def workbench(request):
             "extensions": _ledger(view="shares", waiting="extension"),
             "overdue": _ledger(view="shares", light=Light.RED),
             "due_this_week": _ledger(view="shares", open="on", deadline_after=today, deadline_before=sunday),
+            "orders": _ledger(view="shares", supervised="on"),
         },
-        # 督办 (reminders.SupervisionOrder): the lead adds the open 督办 count and list here at
-        # merge; this app does not import reminders before then.
+        "orders": orders[:10],
     }
     return render(request, "dashboard/workbench.html", ctx)

@@ -202,3 +202,24 @@ def test_pages_hold_under_a_strict_csp(as_user, task, who, url):
     body = as_user(who).get(url).content.decode()
     assert "<script>" not in body and " style=" not in body
     assert not re.search(r"\son[a-z]+=", body)
+
+
+def test_open_supervision_orders_are_counted_and_listed_for_the_office(client, personas, lead_assignment):
+    """督办 (the highest reminder level) reaches the dashboard and the 工作台, each linked to the ledger."""
+    from reminders.models import SupervisionOrder
+
+    SupervisionOrder.objects.create(
+        year=2026,
+        serial=1,
+        number="督办〔2026〕第1号",
+        assignment=lead_assignment,
+        task=lead_assignment.task,
+        unit=lead_assignment.unit,
+    )
+    client.force_login(personas.supervisor)
+    data = client.get(reverse("dashboard:data")).json()
+    assert data["headline"]["shares_supervised"]["n"] == 1
+    ledger = client.get(data["headline"]["shares_supervised"]["url"])
+    assert ledger.context["table"].paginator.count == 1
+    page = client.get(reverse("dashboard:workbench")).content.decode()
+    assert "督办〔2026〕第1号" in page and "督办中（1）" in page

@@ -17,6 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from documents.models import ReviewState, SourceDocument
+from documents.services import accept_all_resolved, import_upload
+from tasks import services
+from tasks.models import AssignmentRole, ProgressReport, Task
+from tasks.publishing import publish_document
 from units.models import Membership, MembershipRole, Unit
 from units.registry import load_registry, registry_from_db
 from units.resolver import Registry, resolve
@@ -51,6 +56,7 @@ class Command(BaseCommand):
         if not no_documents:
             self.load_documents(registry)
             send_day = self.load_deadline_demo()
+            self.load_workflow_demo()
             self.send_reminders(send_day)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号密码：" + DEMO_PASSWORD))
 
@@ -79,9 +85,6 @@ class Command(BaseCommand):
         return Unit.objects.get(pk=resolution.matches[0].unit_id)
 
     def load_documents(self, registry: Registry) -> None:
-        from documents.models import ReviewState, SourceDocument
-        from documents.services import accept_all_resolved, import_upload
-        from tasks.publishing import publish_document
 
         supervisor = User.objects.get(username="duchashi")
         this_year = timezone.localdate().year
@@ -124,9 +127,6 @@ class Command(BaseCommand):
         """Three demo tasks (labelled 演示) whose deadlines fall due around today, so the
         reminders have something to say on the day the demo is loaded: one became overdue today,
         one is due in 1 working day, one in 5. Returns the working day the reminders run for."""
-        from tasks import services
-        from tasks.models import Task
-
         today = timezone.localdate()
         send_day = today if calendar.is_working_day(today) else calendar.previous_working_day(today)
         supervisor = User.objects.get(username="duchashi")
@@ -153,6 +153,42 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"演示任务 {title}：时限 {deadline}")
         return send_day
+
+    def load_workflow_demo(self) -> None:
+        """Work in flight on the 【演示】 tasks, done by the demo accounts through the same actions
+        people use, so 督查室's 工作台 has a completion request and an extension request waiting:
+        区工信局 reports and 区发改委 consolidates and asks for completion on the 5-day task;
+        区发改委 asks for an extension of the 1-day task. Runs once (skipped when reports exist)."""
+        five = Task.objects.filter(title__startswith="【演示】5个工作日后到期").first()
+        one = Task.objects.filter(title__startswith="【演示】1个工作日后到期").first()
+        if five is None or one is None or ProgressReport.objects.filter(assignment__task__in=[five, one]).exists():
+            return
+        lead_clerk, support_clerk = User.objects.get(username="fgw_lly"), User.objects.get(username="gxj_lly")
+        support = five.assignments.get(role=AssignmentRole.SUPPORT)
+        services.report_progress(
+            support_clerk,
+            support,
+            progress="（演示）已梳理本局负责的6项产业扶持政策，形成清单初稿。",
+            next_steps="（演示）配合区发改委汇总。",
+            percent=100,
+        )
+        lead = five.assignments.get(role=AssignmentRole.LEAD)
+        services.consolidate(
+            lead_clerk,
+            lead,
+            progress="（演示）汇总各单位政策共18项，清单已定稿并在区政府网站公开。",
+            percent=100,
+        )
+        lead.refresh_from_db()
+        services.request_completion(lead_clerk, lead, comment="（演示）清单已公开，申请办结。")
+        one_lead = one.assignments.get(role=AssignmentRole.LEAD)
+        services.request_extension(
+            lead_clerk,
+            one_lead,
+            requested_deadline=calendar.add_working_days(one_lead.deadline, 10),
+            reason="（演示）自评需等待第三方评估报告，申请延期10个工作日。",
+        )
+        self.stdout.write("演示办理：1项办结申请、1项延期申请待督查室审批")
 
     def send_reminders(self, send_day: datetime.date) -> None:
         """Run the day's reminders (what beat does at the send time), so the bell has something."""
