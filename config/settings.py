@@ -142,6 +142,10 @@ if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://", "sqlite://")):
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL")
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: the dashboard's and lights' long CASE expressions cost PostgreSQL seconds of
+        # compiling for milliseconds of execution (measured: 3.7 s of a 4.4 s query at 20,000 tasks).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     DATABASES = {
         "default": {
@@ -219,6 +223,17 @@ if not DEBUG and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set when DEBUG=0")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("REDIS_URL must be a redis:// URL")
+# The cache is shared by every web process through Redis in production (nothing may live in one
+# worker's memory: sessions are in the database, uploads in STORAGES["default"]); tests and
+# development without Redis use per-process memory.
+if REDIS_URL and not TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "duban",
+        }
+    }
 CELERY_QUEUE_DIR = BASE_DIR / ".celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

@@ -10,6 +10,7 @@ from django import forms
 from documents.models import SourceDocument
 from tasks.filters import NONE
 from tasks.models import Task
+from tasks.widgets import FastSelect
 from units.models import UnitKind
 
 SELECT = {"class": "form-select form-select-sm"}
@@ -17,12 +18,12 @@ DATE = {"type": "date", "class": "form-control form-control-sm"}
 
 
 class DashboardFilterForm(forms.Form):
-    document = forms.ChoiceField(label="文件", required=False, widget=forms.Select(attrs=SELECT))
-    section_exact = forms.ChoiceField(label="章节", required=False, widget=forms.Select(attrs=SELECT))
+    document = forms.ChoiceField(label="文件", required=False, widget=FastSelect(attrs=SELECT))
+    section_exact = forms.ChoiceField(label="章节", required=False, widget=FastSelect(attrs=SELECT))
     unit_kind = forms.ChoiceField(
-        label="单位类别", required=False, choices=[("", "全部"), *UnitKind.choices], widget=forms.Select(attrs=SELECT)
+        label="单位类别", required=False, choices=[("", "全部"), *UnitKind.choices], widget=FastSelect(attrs=SELECT)
     )
-    leader = forms.ChoiceField(label="分管领导", required=False, widget=forms.Select(attrs=SELECT))
+    leader = forms.ChoiceField(label="分管领导", required=False, widget=FastSelect(attrs=SELECT))
     deadline_after = forms.DateField(label="时限自", required=False, widget=forms.DateInput(attrs=DATE))
     deadline_before = forms.DateField(label="时限至", required=False, widget=forms.DateInput(attrs=DATE))
 

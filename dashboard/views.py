@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.guards import require_supervisor
 from documents.models import DocumentStatus, ReviewState, SourceDocument
 from reminders.models import SupervisionOrder
-from tasks.lights import Light
+from tasks.lights import Light, light_annotation
 from tasks.models import (
     OPEN_STATES,
     Assignment,
@@ -138,8 +138,10 @@ def workbench(request):
         .filter(Q(status=DocumentStatus.EXTRACTED) | Q(pending__gt=0))
         .order_by("created", "id")
     )
+    # The light is judged once and serves both the counts and the overdue list.
+    light = light_annotation(today, Assignment.objects.all())
     overdue = (
-        Assignment.objects.with_light(today)
+        Assignment.objects.annotate(light_code=light)
         .filter(light_code=Light.RED)
         .select_related("task", "unit")
         .order_by("deadline", "task_id", "id")
@@ -157,15 +159,15 @@ def workbench(request):
         .order_by("-at", "-id")
     )
     orders = SupervisionOrder.objects.open().select_related("task", "unit").order_by("-created", "-id")
-    counts = {
-        "orders": orders.count(),
-        "completions": completions.count(),
-        "extensions": extensions.count(),
-        "unresolved": unresolved.count(),
-        "in_review": in_review.count(),
-        "overdue": overdue.count(),
-        "due_this_week": due_this_week.count(),
-    }
+    # The three counts over shares in one pass (aggregation in SQL), the others on their own tables.
+    counts = Assignment.objects.annotate(light_code=light).aggregate(
+        completions=Count("id", filter=Q(state=AssignmentState.COMPLETION_REQUESTED)),
+        overdue=Count("id", filter=Q(light_code=Light.RED)),
+        due_this_week=Count("id", filter=Q(state__in=OPEN_STATES, deadline__gte=today, deadline__lte=sunday)),
+    )
+    counts.update(
+        orders=orders.count(), extensions=extensions.count(), unresolved=unresolved.count(), in_review=in_review.count()
+    )
     ctx = {
         "counts": counts,
         "waiting": counts["completions"] + counts["extensions"] + counts["unresolved"] + counts["in_review"],

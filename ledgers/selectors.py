@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.apps import apps
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from tasks.models import Assignment, ProgressReport, Task
 from units.models import UnitGroup
@@ -44,15 +45,30 @@ def ledger_tasks(task_ids_queryset) -> QuerySet:
 
 
 def reports_by_task(user, task_ids: list[int]) -> dict[int, list]:
-    """The reports the person may read, per task (一次上报、多方共享 rules of ProgressReport)."""
-    grouped: dict[int, list] = defaultdict(list)
-    reports = (
-        ProgressReport.objects.visible_to(user)
-        .filter(assignment__task_id__in=task_ids)
-        .annotate(task_id=F("assignment__task_id"))
+    """The report the ledger shows per task, among those the person may read (一次上报、多方共享
+    rules of ProgressReport): see `_latest_per_task`."""
+    return _latest_per_task(ProgressReport.objects.visible_to(user), task_ids)
+
+
+def _latest_per_task(reports: QuerySet, task_ids: list[int]) -> dict[int, list]:
+    """{task id: [its latest consolidated report, else its latest report]}: the one report
+    rows.latest_progress picks, chosen in SQL (a window ranking per task), so an export of the
+    whole city reads one report per task instead of every report ever made."""
+    ranked = (
+        reports.filter(assignment__task_id__in=task_ids)
+        .annotate(
+            task_id=F("assignment__task_id"),
+            rank=Window(
+                RowNumber(),
+                partition_by=F("assignment__task_id"),
+                order_by=[F("is_consolidated").desc(), F("created").desc(), F("id").desc()],
+            ),
+        )
+        .filter(rank=1)
         .only("id", "assignment_id", "progress", "problems", "next_steps", "percent", "is_consolidated", "created")
     )
-    for report in reports.iterator(chunk_size=2000):
+    grouped: dict[int, list] = defaultdict(list)
+    for report in ranked:
         grouped[report.task_id].append(report)
     return grouped
 
@@ -83,16 +99,8 @@ def supervision_counts(task_ids: list[int]) -> dict[int, int] | None:
 
 
 def all_reports_by_task(task_ids: list[int]) -> dict[int, list]:
-    """Every report per task, for exports run from the command line by the operator."""
-    grouped: dict[int, list] = defaultdict(list)
-    reports = (
-        ProgressReport.objects.filter(assignment__task_id__in=task_ids)
-        .annotate(task_id=F("assignment__task_id"))
-        .only("id", "assignment_id", "progress", "problems", "next_steps", "percent", "is_consolidated", "created")
-    )
-    for report in reports.iterator(chunk_size=2000):
-        grouped[report.task_id].append(report)
-    return grouped
+    """The report the ledger shows per task, for exports run from the command line by the operator."""
+    return _latest_per_task(ProgressReport.objects.all(), task_ids)
 
 
 def unit_groups() -> list[tuple[str, frozenset[int]]]:

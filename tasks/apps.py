@@ -6,4 +6,9 @@ class TasksConfig(AppConfig):
     verbose_name = "任务"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the signal receivers
+        from . import (
+            receivers,  # noqa: F401 - connects the signal receivers
+            tables_speed,
+        )
+
+        tables_speed.install()

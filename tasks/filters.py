@@ -26,6 +26,7 @@ from .lights import (
     severity_annotation,
 )
 from .models import OPEN_STATES, Assignment, AssignmentRole, AssignmentState, ExtensionRequest, ExtensionState
+from .widgets import FastSelect
 
 SELECT = {"class": "form-select form-select-sm"}
 TEXT = {"class": "form-control form-control-sm"}
@@ -79,7 +80,7 @@ class AssignmentFilter(django_filters.FilterSet):
         field_name="task__source_document",
         # Only documents the person may read: a clerk never sees a draft's title (issue 14).
         queryset=_readable_documents,
-        widget=forms.Select(attrs=SELECT),
+        widget=FastSelect(attrs=SELECT),
         empty_label="全部",
         null_label="（无来源文件）",
         null_value=NONE,
@@ -94,30 +95,30 @@ class AssignmentFilter(django_filters.FilterSet):
     # The dashboard's per-section figures link here: exactly that section, not every one containing it.
     section_exact = django_filters.CharFilter(label="章节（精确）", field_name="task__section", lookup_expr="exact")
     unit = django_filters.ModelChoiceFilter(
-        label="承办单位", queryset=Unit.objects.all(), widget=forms.Select(attrs=SELECT), empty_label="全部"
+        label="承办单位", queryset=Unit.objects.all(), widget=FastSelect(attrs=SELECT), empty_label="全部"
     )
     unit_kind = django_filters.ChoiceFilter(
         label="单位类别",
         field_name="unit__kind",
         choices=UnitKind.choices,
-        widget=forms.Select(attrs=SELECT),
+        widget=FastSelect(attrs=SELECT),
         empty_label="全部",
     )
     role = django_filters.ChoiceFilter(
-        label="角色", choices=AssignmentRole.choices, widget=forms.Select(attrs=SELECT), empty_label="全部"
+        label="角色", choices=AssignmentRole.choices, widget=FastSelect(attrs=SELECT), empty_label="全部"
     )
     leader = django_filters.CharFilter(label="分管领导", method="filter_leader", widget=forms.TextInput(attrs=TEXT))
     state = django_filters.ChoiceFilter(
-        label="状态", choices=AssignmentState.choices, widget=forms.Select(attrs=SELECT), empty_label="全部"
+        label="状态", choices=AssignmentState.choices, widget=FastSelect(attrs=SELECT), empty_label="全部"
     )
     light = django_filters.ChoiceFilter(
-        label="灯", choices=Light.choices, method="filter_light", widget=forms.Select(attrs=SELECT), empty_label="全部"
+        label="灯", choices=Light.choices, method="filter_light", widget=FastSelect(attrs=SELECT), empty_label="全部"
     )
     waiting = django_filters.ChoiceFilter(
         label="待审批",
         choices=(("completion", "申请办结待审核"), ("extension", "延期申请待审批")),
         method="filter_waiting",
-        widget=forms.Select(attrs=SELECT),
+        widget=FastSelect(attrs=SELECT),
         empty_label="全部",
     )
     deadline = django_filters.DateFromToRangeFilter(

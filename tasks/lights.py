@@ -166,12 +166,11 @@ def assignment_light(assignment, today: dt.date, *, cycle: str | None = None, du
     return Light.GREEN
 
 
-def task_light(task, today: dt.date) -> Light:
-    """A task's light is its worst assignment's light; grey once every assignment is done."""
-    lights = [
-        assignment_light(a, today, cycle=task.reporting_cycle, due_day=task.report_due_day)
-        for a in task.assignments.all()
-    ]
+def task_light(task, today: dt.date, assignments=None) -> Light:
+    """A task's light is its worst assignment's light; grey once every assignment is done.
+    `assignments`: the task's shares when the caller has them already (no second query)."""
+    shares = task.assignments.all() if assignments is None else assignments
+    lights = [assignment_light(a, today, cycle=task.reporting_cycle, due_day=task.report_due_day) for a in shares]
     if not lights:
         return Light.GREEN
     return max(lights, key=lambda light: SEVERITY[light])

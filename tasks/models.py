@@ -176,7 +176,9 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = "承办"
         verbose_name_plural = "承办"
-        ordering = ("task", "role", "id")
+        # By the task's id, not by "task": that would follow Task's and SourceDocument's orderings and join
+        # both tables just to sort (every `task.assignments.all()` did).
+        ordering = ("task_id", "role", "id")
         constraints = [models.UniqueConstraint(fields=["task", "unit"], name="unique_assignment_task_unit")]
         indexes = [
             # 我的待办: a unit's open assignments, soonest due first.

@@ -8,6 +8,8 @@ from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from workdays import calendar
 
@@ -78,10 +80,12 @@ def ledger(request):
     """
     today = timezone.localdate()
     view = request.GET.get("view") if request.GET.get("view") in LEDGER_VIEWS else "tasks"
-    visible = _base_assignments().filter(pk__in=Assignment.objects.visible_to(request.user).values("pk"))
+    # visible_to() itself: no `id IN (SELECT id …)` around it. Sorted by the document's id, not by
+    # SourceDocument's default ordering (that would join and sort every row by upload time).
+    visible = Assignment.objects.visible_to(request.user).select_related("task", "task__source_document", "unit")
     filterset = AssignmentFilter(
         request.GET or None,
-        queryset=visible.order_by("task__source_document", "task_id", "role"),
+        queryset=visible.order_by("task__source_document_id", "task_id", "role", "id"),
         today=today,
         request=request,
     )
@@ -104,7 +108,10 @@ def ledger(request):
         # The paginator has counted the rows already: no second COUNT for the heading.
         ctx.update(table=table, total=table.paginator.count)
     else:
-        page = _task_page(request, shares, today)
+        # Every task has at least one share (the last one cannot be removed): a person who reads
+        # everything and sets no condition sees every task, without a semi-join over all shares.
+        everything = request.user.reads_everything and not _has_conditions(filterset)
+        page = _task_page(request, None if everything else shares, today)
         rows = _task_rows(page, request.user, today)
         grouped = request.GET.get("sort") not in TASK_SORTS
         ctx.update(page=page, rows=rows, total=page.paginator.count, grouped=grouped, sort=request.GET.get("sort"))
@@ -164,15 +171,22 @@ TASK_SORTS = {
 }
 
 
+def _has_conditions(filterset) -> bool:
+    if not (filterset.is_bound and filterset.is_valid()):
+        return False
+    return any(
+        value not in (None, "", False) and not (isinstance(value, slice) and value.start is None and value.stop is None)
+        for value in filterset.form.cleaned_data.values()
+    )
+
+
 def _task_page(request, shares, today):
-    """The page of tasks with at least one selected share, in document order (or by deadline)."""
-    tasks = (
-        Task.objects.filter(pk__in=shares.order_by().values("task"))
-        .select_related("source_document")
-        .annotate(
-            latest_progress=Subquery(_latest_consolidated.values("progress")[:1]),
-            latest_progress_at=Subquery(_latest_consolidated.values("created")[:1]),
-        )
+    """The page of tasks with at least one selected share (every task when `shares` is None), in
+    document order (or by deadline)."""
+    tasks = Task.objects.all() if shares is None else Task.objects.filter(pk__in=shares.order_by().values("task"))
+    tasks = tasks.select_related("source_document").annotate(
+        latest_progress=Subquery(_latest_consolidated.values("progress")[:1]),
+        latest_progress_at=Subquery(_latest_consolidated.values("created")[:1]),
     )
     sort = request.GET.get("sort")
     if sort in TASK_SORTS:
@@ -213,12 +227,21 @@ def _task_rows(page, user, today) -> list[dict]:
         leads = [s for s in mine if s.is_lead]
         deadlines = {s.deadline for s in mine if s.state != AssignmentState.DONE} or {s.deadline for s in mine}
         group = (task.source_document, task.section)
+        supports = [s for s in mine if not s.is_lead]
         rows.append(
             {
                 "task": task,
                 "group": group if group != previous else None,
                 "leads": leads,
-                "supports": [s for s in mine if not s.is_lead],
+                # The share lists are written in Python (format_html), not by template loops:
+                # on a page of 50 tasks with several units each they were most of the page's time.
+                "leads_html": _join(_chip(s) for s in leads),
+                "leads_mobile_html": _join(
+                    format_html('<span class="chip chip-{}">{}（牵头）</span>', s.light, s.unit) for s in leads
+                ),
+                "supports_html": _join(_chip(s) for s in supports),
+                "shares_html": _join(_share_line(s) for s in mine),
+                "supports": supports,
                 "shares": mine,
                 "deadline": leads[0].deadline if leads else task.deadline,
                 "deadlines_differ": len(deadlines) > 1,
@@ -230,6 +253,39 @@ def _task_rows(page, user, today) -> list[dict]:
         )
         previous = group
     return rows
+
+
+def _join(parts) -> str:
+    return mark_safe("".join(parts))  # noqa: S308 - every part is built by format_html
+
+
+def _chip(share) -> str:
+    mark = " !" if share.light == Light.RED else " ✓" if share.light == Light.GREY else ""
+    return format_html(
+        '<span class="chip chip-{}" title="{} · {} · {}">{}{}</span>',
+        share.light,
+        share.unit.name,
+        share.get_state_display(),
+        share.light.label,
+        share.unit,
+        mark,
+    )
+
+
+def _share_line(share) -> str:
+    return format_html(
+        '<tr data-assignment="{}"><td class="share-unit">{}</td><td class="text-nowrap">{}</td>'
+        '<td class="text-nowrap">{}</td><td class="text-nowrap d-none d-sm-table-cell">{}</td>'
+        '<td class="text-nowrap d-none d-sm-table-cell">{}%</td><td><span class="chip chip-{}">{}</span></td></tr>',
+        share.pk,
+        share.unit.name,
+        share.get_role_display(),
+        share.get_state_display(),
+        f"{share.deadline:%Y-%m-%d}" if share.deadline else "长期",
+        share.percent,
+        share.light,
+        share.light.label,
+    )
 
 
 @login_required
@@ -295,7 +351,7 @@ def detail(request, task_id: int):
         "can_comment": user.is_supervisor or any(a.own for a in assignments),
         "instruction_form": InstructionForm(auto_id="instruction_%s"),
         "comment_form": CommentForm(auto_id="comment_%s"),
-        "light_badge": light_badge(task_light(task, today)),
+        "light_badge": light_badge(task_light(task, today, assignments)),
         "assignments": assignments,
         "reports": reports,
         "events": events,

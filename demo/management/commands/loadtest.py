@@ -1,0 +1,150 @@
+"""Load test: `manage.py loadtest [--users 50] [--run-time 60] [--workers 4] [--port 8117]` (`make loadtest`).
+
+Runs on the loopback only and for a bounded time: seeds the synthetic city into the configured
+database when it is not there yet, starts gunicorn (DEBUG=0, static files collected into a
+temporary folder) on 127.0.0.1, runs locust headless (demo/loadtest/locustfile.py) with clerks
+and supervisors, stops gunicorn, then checks that every report the clients saw accepted is in
+the database. Prints p50/p95/p99, requests/s, errors and lost writes as JSON.
+"""
+
+import csv
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from accounts.models import User
+from documents.models import SourceDocument
+from tasks.models import ProgressReport
+from units.registry import load_registry
+
+from ...scale import build_city
+
+LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
+
+
+class Command(BaseCommand):
+    help = "压力测试：gunicorn + locust（仅本机回环地址，限时），检查报送无丢失。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--users", type=int, default=50, help="并发会话数")
+        parser.add_argument("--run-time", type=int, default=60, help="登录后持续的秒数")
+        parser.add_argument("--workers", type=int, default=4, help="gunicorn 进程数")
+        parser.add_argument("--threads", type=int, default=1, help="每个 gunicorn 进程的线程数")
+        parser.add_argument("--port", type=int, default=8117)
+        parser.add_argument("--units", type=int, default=400, help="（数据库中没有合成数据时）生成的单位数")
+        parser.add_argument("--tasks", type=int, default=20000)
+        parser.add_argument("--reports", type=int, default=200000)
+        parser.add_argument("--out", default="", help="把结果 JSON 另存到这个文件")
+
+    def handle(self, *args, users, run_time, workers, threads, port, units, tasks, reports, out, **options):
+        if not User.objects.filter(username="scale1_dcs1").exists():
+            self.stderr.write(f"seeding the synthetic city ({units} units, {tasks} tasks, {reports} reports)…")
+            load_registry()
+            build_city(units=units, tasks=tasks, reports=reports)
+        city_units = User.objects.filter(username__regex=r"^scale1_u\d+_lly$").count()
+        documents = list(
+            SourceDocument.objects.filter(title__startswith="测城关于").order_by("id").values_list("pk", flat=True)
+        )
+        work = Path(tempfile.mkdtemp(prefix="duban-loadtest-"))
+        accepted_file = work / "accepted.tsv"
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "STATIC_ROOT": str(work / "static"),
+            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7"),
+            "LOG_LEVEL": "WARNING",
+            # Production settings over plain HTTP on the loopback: nginx would do the redirect to HTTPS.
+            "SECURE_SSL_REDIRECT": "0",
+        }
+        if connection.vendor == "sqlite":
+            env["SQLITE_PATH"] = str(settings.DATABASES["default"]["NAME"])
+        python = sys.executable
+        subprocess.run(
+            [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=settings.BASE_DIR, env=env, check=True
+        )
+        server = subprocess.Popen(
+            [python, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+             "--threads", str(threads), "--timeout", "60", "--log-level", "warning"],
+            cwd=settings.BASE_DIR, env=env,
+        )  # fmt: skip
+        try:
+            self.wait_for(port, server)
+            started = time.time()
+            subprocess.run(
+                [python, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--users", str(users),
+                 "--spawn-rate", str(users), "--run-time", f"{run_time + 240}s", "--host", f"http://127.0.0.1:{port}",
+                 "--csv", str(work / "stats"), "--only-summary", "--stop-timeout", "10",
+                 "--loglevel", "WARNING"],
+                cwd=settings.BASE_DIR, check=False, timeout=run_time + 300,
+                env={**env, "LOADTEST_ACCEPTED": str(accepted_file), "LOADTEST_UNITS": str(city_units),
+                     "LOADTEST_USERS": str(users), "LOADTEST_SECONDS": str(run_time),
+                     "LOADTEST_DOCUMENTS": ",".join(map(str, documents))},
+            )  # fmt: skip
+            elapsed = time.time() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        result = self.summarise(work, accepted_file, users, run_time, workers, threads, elapsed)
+        text = json.dumps(result, ensure_ascii=False, indent=1)
+        self.stdout.write(text)
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+        if result["lost_writes"]:
+            raise CommandError(f"{result['lost_writes']} 条已受理的报送不在数据库中")
+
+    def wait_for(self, port: int, server: subprocess.Popen) -> None:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if server.poll() is not None:
+                raise CommandError("gunicorn 未能启动")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+                    return
+            except OSError as error:
+                self.stderr.write(f"waiting for gunicorn: {error!r}")
+                time.sleep(0.5)
+        raise CommandError("gunicorn 60 秒内没有应答")
+
+    def summarise(self, work: Path, accepted_file: Path, users, run_time, workers, threads, elapsed) -> dict:
+        with open(work / "stats_stats.csv", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        total = next(r for r in rows if r["Name"] == "Aggregated")
+        per_page = {
+            r["Name"]: {"requests": int(r["Request Count"]), "failures": int(r["Failure Count"]),
+                        "p50_ms": float(r["50%"]), "p95_ms": float(r["95%"]), "p99_ms": float(r["99%"])}
+            for r in rows if r["Name"] != "Aggregated" and int(r["Request Count"])  # logins: before the window
+        }  # fmt: skip
+        accepted = []
+        if accepted_file.exists():
+            accepted = [line.split("\t", 1)[1] for line in accepted_file.read_text(encoding="utf-8").splitlines()]
+        found = set(ProgressReport.objects.filter(progress__in=accepted).values_list("progress", flat=True))
+        return {
+            "database": connection.vendor,
+            "users": users,
+            "run_time_s": run_time,
+            "gunicorn": {"workers": workers, "threads": threads},
+            "requests": int(total["Request Count"]),
+            "errors": int(total["Failure Count"]),
+            "requests_per_s": round(float(total["Requests/s"]), 1),
+            "p50_ms": float(total["50%"]),
+            "p95_ms": float(total["95%"]),
+            "p99_ms": float(total["99%"]),
+            "reports_accepted": len(accepted),
+            "lost_writes": len(set(accepted) - found),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "cpus": os.cpu_count(),
+            "elapsed_s": round(elapsed, 1),
+            "pages": per_page,
+        }
