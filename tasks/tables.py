@@ -33,7 +33,9 @@ class AssignmentTable(tables.Table):
         attrs=WIDE_ONLY,
     )
     number = tables.Column(verbose_name="序号", accessor="task__number", default="", attrs=MEDIUM_UP)
-    task = tables.Column(verbose_name="任务", accessor="task__text", order_by=("task__text",))
+    task = tables.Column(
+        verbose_name="任务", accessor="task__text", order_by=("task__text",), attrs={"td": {"class": "col-task"}}
+    )
     unit = tables.Column(verbose_name="承办单位", accessor="unit__name", order_by=("unit__sort_order", "unit__name"))
     role = tables.Column(verbose_name="角色", attrs=MEDIUM_UP)
     deadline = tables.DateColumn(verbose_name="完成时限", format="Y-m-d", default="长期")
