@@ -16,37 +16,39 @@ def _back(task, anchor: str):
     return redirect(reverse("tasks:detail", args=[task.pk]) + anchor)
 
 
+def _post(request, task_id: int, form_class, post, *, anchor: str, done: str):
+    """Validate the one text field, call the action, and go back to the task's section with the
+    outcome as a message (a refusal keeps nothing half-saved: the action is one transaction)."""
+    task = _get_task_for_user(request, task_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return _back(task, anchor)
+    try:
+        post(request.user, task, text=form.cleaned_data["text"])
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return _back(task, anchor)
+    messages.success(request, done)
+    return _back(task, anchor)
+
+
 @login_required
 @require_POST
 def instruct(request, task_id: int):
     """领导批示 (区领导)."""
-    task = _get_task_for_user(request, task_id)
-    form = InstructionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-        return _back(task, "#instructions")
-    try:
-        discussion.post_instruction(request.user, task, text=form.cleaned_data["text"])
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-        return _back(task, "#instructions")
-    messages.success(request, "批示已发布，显示在任务页顶部。")
-    return _back(task, "#instructions")
+    return _post(
+        request,
+        task_id,
+        InstructionForm,
+        discussion.post_instruction,
+        anchor="#instructions",
+        done="批示已发布，显示在任务页顶部。",
+    )
 
 
 @login_required
 @require_POST
 def comment(request, task_id: int):
     """A comment in the task's discussion (督查室 and the units sharing the task)."""
-    task = _get_task_for_user(request, task_id)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-        return _back(task, "#discussion")
-    try:
-        discussion.post_comment(request.user, task, text=form.cleaned_data["text"])
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-        return _back(task, "#discussion")
-    messages.success(request, "发言已发布。")
-    return _back(task, "#discussion")
+    return _post(request, task_id, CommentForm, discussion.post_comment, anchor="#discussion", done="发言已发布。")
