@@ -171,6 +171,17 @@ def document_list(request):
     return render(request, "documents/list.html", {"documents": documents})
 
 
+def open_for_review(request, document):
+    """After an import (file or pasted text): say what was found and open the review screen.
+    A document with no recognised items is saved all the same (no dead ends)."""
+    items = document.items.count()
+    if items:
+        messages.success(request, f"已导入《{document.title}》，识别出 {items} 项工作任务，请逐项审核。")
+    else:
+        messages.warning(request, "已保存全文，但没有自动识别出工作任务：请在原文中选中一段文字，设为条目。")
+    return redirect("documents:review", pk=document.pk)
+
+
 @login_required
 def upload(request):
     _require_supervisor(request)
@@ -188,14 +199,7 @@ def upload(request):
             except services.ImportFailed as exc:
                 form.add_error("file", exc.message)
             else:
-                items = document.items.count()
-                if items:
-                    messages.success(request, f"已导入《{document.title}》，识别出 {items} 项工作任务，请逐项审核。")
-                else:
-                    messages.warning(
-                        request, "已保存全文，但没有自动识别出工作任务：请在原文中选中一段文字，设为条目。"
-                    )
-                return redirect("documents:review", pk=document.pk)
+                return open_for_review(request, document)
     ctx = {"form": form, "duplicate": duplicate}
     return render(request, "documents/upload.html", ctx, status=400 if form.errors else 200)
 

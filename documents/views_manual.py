@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from documents import services
 from documents.actions import manual
 from documents.forms_manual import PassageItemForm, PasteForm
-from documents.views import _get_rw_document, _require_supervisor
+from documents.views import _get_rw_document, _require_supervisor, open_for_review
 
 
 @login_required
@@ -28,14 +28,7 @@ def paste(request):
         except services.ImportFailed as exc:
             form.add_error("text", exc.message)
         else:
-            count = document.items.count()
-            if count:
-                messages.success(request, f"已导入《{document.title}》，识别出 {count} 项工作任务，请逐项审核。")
-            else:
-                messages.warning(
-                    request, "已保存全文，但没有自动识别出工作任务：请在右侧原文中选中一段文字，设为条目。"
-                )
-            return redirect("documents:review", pk=document.pk)
+            return open_for_review(request, document)
     return render(request, "documents/paste.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -2,8 +2,6 @@ from django import forms
 
 from .models import ReminderPolicy
 
-NUMBER = {"class": "form-control", "min": 0}
-
 
 class PolicyForm(forms.ModelForm):
     class Meta:
@@ -22,22 +20,16 @@ class PolicyForm(forms.ModelForm):
             "email_enabled",
             "webhook_enabled",
         )
-        widgets = {
-            "lead_days": forms.TextInput(attrs={"class": "form-control"}),
-            **{
-                name: forms.NumberInput(attrs=NUMBER)
-                for name in (
-                    "overdue_every",
-                    "urge_from_step",
-                    "supervise_from_step",
-                    "report_lead_days",
-                    "send_hour",
-                    "send_minute",
-                    "work_start_hour",
-                    "work_end_hour",
-                    "daily_cap",
-                )
-            },
-            "email_enabled": forms.CheckboxInput(attrs={"class": "form-check-input"}),
-            "webhook_enabled": forms.CheckboxInput(attrs={"class": "form-check-input"}),
-        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Bootstrap classes by widget kind; every number on the policy is a count of days,
+        # hours or steps, so none may go below zero.
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+                continue
+            widget.attrs["class"] = "form-control"
+            if isinstance(widget, forms.NumberInput):
+                widget.attrs["min"] = 0

@@ -66,19 +66,35 @@ def _check_percent(percent) -> int:
     return percent
 
 
-def _write_report(
+def _require_lead(assignment: Assignment) -> None:
+    if assignment.role != AssignmentRole.LEAD:
+        raise PermissionDenied("仅牵头单位可以办理")
+
+
+@transaction.atomic
+def report_progress(
     actor,
     assignment: Assignment,
     *,
     progress: str,
-    problems: str,
-    next_steps: str,
-    percent: int,
-    files,
-    period: str,
-    consolidated: bool,
-    now: dt.datetime,
+    problems: str = "",
+    next_steps: str = "",
+    percent: int = 0,
+    files=(),
+    period: str = "",
+    consolidated: bool = False,
+    version: int | None = None,
+    now=None,
 ) -> ProgressReport:
+    """进展报送 for the unit's own share, with optional evidence files (减负: never required).
+
+    `consolidated=True` is 汇总报送: the lead unit's report for the whole task, drawn from its
+    supporting units' (only the lead may send one)."""
+    now = now or timezone.now()
+    require_editable(actor, assignment)
+    if consolidated:
+        _require_lead(assignment)
+    assignment = lock_assignment(assignment, version)
     if not (progress or "").strip():
         raise ValidationError("请填写进展情况")
     percent = _check_percent(percent)
@@ -132,74 +148,9 @@ def _write_report(
     return report
 
 
-@transaction.atomic
-def report_progress(
-    actor,
-    assignment: Assignment,
-    *,
-    progress: str,
-    problems: str = "",
-    next_steps: str = "",
-    percent: int = 0,
-    files=(),
-    period: str = "",
-    version: int | None = None,
-    now=None,
-) -> ProgressReport:
-    """进展报送 for the unit's own share, with optional evidence files (减负: never required)."""
-    now = now or timezone.now()
-    require_editable(actor, assignment)
-    assignment = lock_assignment(assignment, version)
-    return _write_report(
-        actor,
-        assignment,
-        progress=progress,
-        problems=problems,
-        next_steps=next_steps,
-        percent=percent,
-        files=files,
-        period=period,
-        consolidated=False,
-        now=now,
-    )
-
-
-def _require_lead(assignment: Assignment) -> None:
-    if assignment.role != AssignmentRole.LEAD:
-        raise PermissionDenied("仅牵头单位可以办理")
-
-
-@transaction.atomic
-def consolidate(
-    actor,
-    assignment: Assignment,
-    *,
-    progress: str,
-    problems: str = "",
-    next_steps: str = "",
-    percent: int = 0,
-    files=(),
-    period: str = "",
-    version: int | None = None,
-    now=None,
-) -> ProgressReport:
-    """汇总报送: the lead unit's report for the whole task, drawn from its supporting units'."""
-    now = now or timezone.now()
-    require_editable(actor, assignment)
-    _require_lead(assignment)
-    assignment = lock_assignment(assignment, version)
-    return _write_report(
-        actor,
-        assignment,
-        progress=progress,
-        problems=problems,
-        next_steps=next_steps,
-        percent=percent,
-        files=files,
-        period=period,
-        consolidated=True,
-        now=now,
-    )
+def consolidate(actor, assignment: Assignment, **report) -> ProgressReport:
+    """汇总报送: `report_progress` with `consolidated=True`."""
+    return report_progress(actor, assignment, consolidated=True, **report)
 
 
 def completion_blockers(assignment: Assignment) -> list[str]:
