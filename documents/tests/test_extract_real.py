@@ -9,6 +9,12 @@ Each document is scored with a small registry of its own district (the names it 
 deployment there would hold them) and with Changjiang's registry, which knows none of them:
 unknown names must still come out as written. The suite prints the mean item F1 and unit F1
 over the corpus and asserts the targets (item F1 ≥ 0.95, unit F1 ≥ 0.90).
+
+The first 16 documents were also the development set of the readers and extractors. The
+documents marked `"batch": "heldout-2"` were gathered and labelled afterwards, before extraction
+was run on them; their mean is printed and asserted on its own. Measured on that batch before
+any change to the code: item F1 0.574, unit F1 0.572. Its remaining misses are items the stored
+copies cut off before their units (the labels count them as items).
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ NAMES = sorted(p.stem for p in REAL.glob("*.txt"))
 
 ITEM_F1_TARGET = 0.95
 UNIT_F1_TARGET = 0.90
+HELDOUT = "heldout-2"
+# floors for the held-out batch alone (measured after the fixes: item F1 0.908, unit F1 0.996)
+HELDOUT_ITEM_F1_FLOOR = 0.90
+HELDOUT_UNIT_F1_FLOOR = 0.95
 
 # (district, units as (full name, short name), groups as (name, aliases)) per document; the
 # names are the ones each document uses, as that district's deployment would register them.
@@ -329,14 +339,28 @@ def test_the_corpus_is_large_enough_and_every_document_has_a_source():
 def test_mean_scores_over_the_real_corpus(registry_kind, tmp_path, capsys):
     changjiang = Registry.from_fixture()
     scores = corpus_scores(tmp_path, own_registry if registry_kind == "own" else (lambda _name: changjiang))
-    item_f1 = sum(s["item_f1"] for s in scores.values()) / len(scores)
-    unit_f1 = sum(s["unit_f1"] for s in scores.values()) / len(scores)
-    role_acc = sum(s["role_acc"] for s in scores.values()) / len(scores)
+    heldout = {name: s for name, s in scores.items() if gold(name).get("batch") == HELDOUT}
+    item_f1, unit_f1, role_acc = means(scores)
+    held_item_f1, held_unit_f1, held_role_acc = means(heldout)
     with capsys.disabled():
-        print(f"\nreal corpus ({len(scores)} documents, {registry_kind} registry):")
+        print(f"\nreal corpus ({len(scores)} documents, {registry_kind} registry; H = held-out batch {HELDOUT}):")
         for name, s in scores.items():
-            print(f"  {name:40s} item_f1={s['item_f1']:.3f} unit_f1={s['unit_f1']:.3f} role_acc={s['role_acc']:.3f}")
-        print(f"  MEAN item_f1={item_f1:.3f} unit_f1={unit_f1:.3f} role_acc={role_acc:.3f}")
+            mark = "H" if name in heldout else " "
+            f1s = f"item_f1={s['item_f1']:.3f} unit_f1={s['unit_f1']:.3f} role_acc={s['role_acc']:.3f}"
+            print(f"  {mark} {name:40s} {f1s}")
+        print(f"  MEAN (all {len(scores)}) item_f1={item_f1:.3f} unit_f1={unit_f1:.3f} role_acc={role_acc:.3f}")
+        print(
+            f"  MEAN (held-out {len(heldout)}) item_f1={held_item_f1:.3f} unit_f1={held_unit_f1:.3f} "
+            f"role_acc={held_role_acc:.3f}"
+        )
     reports = "\n".join(s["_report"] for s in scores.values() if s["item_f1"] < 1 or s["unit_f1"] < 0.9)
     assert item_f1 >= ITEM_F1_TARGET, reports
     assert unit_f1 >= UNIT_F1_TARGET, reports
+    assert len(heldout) >= 6
+    assert held_item_f1 >= HELDOUT_ITEM_F1_FLOOR, reports
+    assert held_unit_f1 >= HELDOUT_UNIT_F1_FLOOR, reports
+
+
+def means(scores: dict[str, dict]) -> tuple[float, float, float]:
+    n = len(scores) or 1
+    return tuple(sum(s[k] for s in scores.values()) / n for k in ("item_f1", "unit_f1", "role_acc"))
