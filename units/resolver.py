@@ -428,9 +428,10 @@ def _split_line(line: str) -> list[str]:
 
 
 # A group written with a separator inside: 各区、县（市）政府（管委会）, 13个街道、镇, 各乡、镇.
+# Each kind may carry its body: 各镇政府、街道办事处.
+_GROUP_KIND = r"(?:区|县|市|乡镇|乡|镇|街道|街|园区)(?:[(（][^)）]{1,6}[)）])?(?:人民政府|政府|办事处|街道办)?"
 _GROUP_WITH_SEPARATOR = re.compile(
-    r"(?:各|\d+个|[一二三四五六七八九十]+个)(?:区|县|市|乡|镇|街道|街|园区)(?:[(（][^)）]{1,6}[)）])?"
-    r"(?:、(?:区|县|市|乡|镇|街道|园区)(?:[(（][^)）]{1,6}[)）])?)+"
+    rf"(?:各|\d+个|[一二三四五六七八九十]+个){_GROUP_KIND}(?:、{_GROUP_KIND})+"
     r"(?:人民政府|政府|办事处)?(?:[(（][^)）]{1,8}[)）])?"
 )
 _PROTECTED = "\u2063"  # invisible separator standing in for 、 inside a group
@@ -599,7 +600,7 @@ def _with_prefix(
     own document): read with the prefix the list carries, else with the deployment's own.
     The match keeps what was written; its method says a prefix was supplied ("prefixed") and
     its note which one."""
-    written = _clean(piece)
+    written, remark = _split_remark(_clean(piece))
     key = fold(written)
     if not key or key[0] in ADMIN_PREFIXES or key.startswith(("各", "省", "中共")) or len(key) < 2:
         return found, left
@@ -607,8 +608,18 @@ def _with_prefix(
         got, rest, _ = _read_cached(registry, prefix + written)
         if len(got) == 1 and not rest:
             m = got[0]
-            return [replace(m, written=written, method="prefixed", note=m.note + f"前缀“{prefix}”")], []
+            m = replace(m, written=written, method="prefixed", note=m.note + f"前缀“{prefix}”")
+            return [_with_note(m, remark) if remark else m], []
     return found, left
+
+
+_REMARK = re.compile(r"^(?P<name>.+?)(?P<note>[(（][^()（）]*[，,。；;：:][^()（）]*[)）])$")
+
+
+def _split_remark(written: str) -> tuple[str, str]:
+    """A name and the remark bracketed after it: "工商联(列第一位者为牵头或汇总单位,下同)"."""
+    m = _REMARK.match(written)
+    return (m.group("name"), m.group("note")) if m else (written, "")
 
 
 def _ends_previous(pieces: list[tuple[str, bool]], i: int, matches: list[Match]) -> bool:

@@ -117,7 +117,10 @@ def _extract_segment(blocks: list[Block], seg: Segment, registry, out: Extractio
     return items
 
 
-_FIRST_LISTED_LEADS = re.compile(r"列(?:第一位|首位|在首位|第一)的(?:责任)?(?:单位|部门)?为牵头")
+_FIRST_LISTED_LEADS = re.compile(
+    r"(?:列|排|排在|排名|列在)(?:第一位|首位|第一)(?:的|者)?(?:责任)?(?:单位|部门)?(?:为|是)牵头"
+    r"|第一个?(?:责任)?(?:单位|部门)(?:为|是)牵头"
+)
 
 
 def _first_listed_leads(blocks: list[Block], seg: Segment) -> bool:
@@ -173,6 +176,11 @@ def assign_units(item: ExtractedItem, registry, *, first_listed_leads_stated: bo
         support = resolve_units(item.support_text, registry)
         marked, support = _marked_leads(support)
         lead = [_without_mark(u) for u in lead] + marked
+        if any(u.marked_lead for u in lead + support) and not all(u.marked_lead for u in lead):
+            # units where a star marks the lead ("加*号为牵头部门"): the others support
+            everyone = lead + support
+            lead = [u for u in everyone if u.marked_lead]
+            support = [u for u in everyone if not u.marked_lead]
     if drop_generic:
         lead = [u for u in lead if not is_generic(u)]
         support = [u for u in support if not is_generic(u)]

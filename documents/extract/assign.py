@@ -105,7 +105,8 @@ def resolve_units(text: str, registry) -> list[UnitRef]:
     marked = _lead_marks(text)
     text = _MARK.sub("", text)
     if registry is None:
-        refs = [UnitRef(p) for p in _fallback_pieces(text) if p.strip() and not _BARE_PREFIX.match(p.strip())]
+        pieces = [_REMARK.sub("", p) for p in _fallback_pieces(text)]
+        refs = [UnitRef(p) for p in pieces if p.strip() and not _BARE_PREFIX.match(p.strip())]
         for ref in refs:
             ref.marked_lead = any(ref.written.startswith(m) for m in marked)
         return refs
@@ -135,7 +136,7 @@ def resolve_units(text: str, registry) -> list[UnitRef]:
             )
         )
     for piece in res.leftover:
-        piece = _without_long_note(_clean_role_text(piece))
+        piece = _without_long_note(_REMARK.sub("", _clean_role_text(piece)))
         if not piece or re.fullmatch(r"[\W_等]+", piece):
             continue
         pos = flat.find(re.sub(r"\s", "", piece))
@@ -149,15 +150,23 @@ def resolve_units(text: str, registry) -> list[UnitRef]:
     return refs
 
 
+# a remark bracketed after a name: "工商联（列第一位者为牵头或汇总单位，下同）"
+_REMARK = re.compile(r"[（(][^（）()]*[，,。；;：:][^（）()]*[）)]\s*$")
+
 # "*区城管局": a unit marked as the lead in a list (the mark goes, the unit leads).
 _MARK = re.compile(r"[*＊]")
 _BARE_PREFIX = re.compile(r"^[区县市省]$")  # a name cut off after its prefix ("责任单位：区")
 
 
 def _lead_marks(text: str) -> list[str]:
+    """Names marked with a star before ("*区城管局") or after ("区农业农村委*") them."""
     names = []
-    for m in re.finditer(r"[*＊]\s*([^、，,；;\n*＊]+)", text):
-        names.append(re.sub(r"\s", "", m.group(1)))
+    for piece in re.split(r"[、，,；;\n]+", text):
+        piece = piece.strip()
+        if piece[:1] in "*＊" or piece[-1:] in "*＊":
+            name = re.sub(r"[\s*＊]", "", piece)
+            if name:
+                names.append(name)
     return names
 
 

@@ -278,15 +278,7 @@ def extract_prose(
             item = _item(blocks, node, text[:f_start], FIELDS)
             item.responsible_leader = roles.get("leader", "")
             item.deadline_text = roles.get("deadline") or None
-            if "lead" in roles:
-                item.lead_text = roles["lead"]
-                item.support_text = roles.get("support", "")
-            elif "units" in roles:
-                item.support_text = roles["units"]
-                item.extra["_first_is_lead"] = True
-            else:
-                item.support_text = roles.get("support", "")
-            item.extra["_drop_generic"] = True
+            _set_field_roles(item, roles)
             item.provenance["source"] = "字段行（" + "、".join(_field_names(text[f_start:])) + "）"
             used.add(FIELDS)
         elif annotation:
@@ -337,7 +329,7 @@ def extract_prose(
 
 
 _RECORD_TASK = re.compile(
-    r"^\s*(?:重点工作|工作任务|重点任务|主要任务|工作事项|任务内容|工作内容|事项名称|任务名称)\s*[：:]\s*(\S.*)$"
+    r"^\s*(?:重点工作|工作任务|重点任务|主要任务|具体任务|工作事项|任务内容|工作内容|事项名称|任务名称)\s*[：:]\s*(\S.*)$"
 )
 
 
@@ -371,18 +363,25 @@ def extract_records(blocks: list[Block], start: int, end: int) -> list[Extracted
             )
             item.responsible_leader = roles.get("leader", "")
             item.deadline_text = roles.get("deadline") or None
-            if "lead" in roles:
-                item.lead_text, item.support_text = roles["lead"], roles.get("support", "")
-            elif "units" in roles:
-                item.support_text = roles["units"]
-                item.extra["_first_is_lead"] = True
-            else:
-                item.support_text = roles.get("support", "")
-            item.extra["_drop_generic"] = True
+            _set_field_roles(item, roles)
             item.provenance["source"] = "字段行（" + "、".join(_field_names("".join(field_texts))) + "）"
             items.append(item)
         i = j
     return items
+
+
+def _set_field_roles(item: ExtractedItem, roles: dict[str, str]) -> None:
+    """Units of an item from its fields. Without a 牵头单位 field the 责任单位 list is read with
+    the first listed leading (a guess unless the document says so), and a 配合单位 field adds
+    its units after them as support."""
+    if "lead" in roles:
+        item.lead_text, item.support_text = roles["lead"], roles.get("support", "")
+    elif "units" in roles:
+        item.support_text = "、".join(v for v in (roles["units"], roles.get("support", "")) if v)
+        item.extra["_first_is_lead"] = True
+    else:
+        item.support_text = roles.get("support", "")
+    item.extra["_drop_generic"] = True
 
 
 def _field_names(text: str) -> list[str]:

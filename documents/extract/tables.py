@@ -30,6 +30,7 @@ from documents.readers.columns import (
     YEAR,
     classify_header,
     classify_label,
+    with_task_column,
 )
 
 from .items import ExtractedItem, join_lines
@@ -81,20 +82,12 @@ def _sub_header(row: list[str]) -> list[str | None] | None:
     return kinds
 
 
-_TASK_LIKE_LABEL = re.compile(r"目标|内容|事项|任务|项目|指标")
-
-
 def layout_of(block: Block) -> TableLayout | None:
     kinds, header_rows, labels = _merge_header(block.rows)
     if not kinds:
         return None
     has_units = any(k in UNIT_KINDS for k in kinds)
-    if has_units and TASK not in kinds and kinds.count(YEAR) < 2:
-        # "工作目标" is the task when no other column is (a target list: 序号 | 工作目标 | 责任单位)
-        for i, (kind, label) in enumerate(zip(kinds, labels + [""] * len(kinds), strict=False)):
-            if kind in (NOTE, None) and _TASK_LIKE_LABEL.search(label or "") and not re.search(r"情况|进度", label):
-                kinds = [*kinds[:i], TASK, *kinds[i + 1 :]]
-                break
+    kinds = with_task_column(kinds, labels)
     if kinds.count(YEAR) >= 2:
         return TableLayout(INDICATORS, kinds, header_rows, labels)
     if has_units and (MORNING in kinds or AFTERNOON in kinds or TIME in kinds) and TASK not in kinds:

@@ -52,6 +52,12 @@ def is_person(text: str) -> bool:
     return bool(_PERSON.match(t)) and not _UNIT_END.search(t)
 
 
+def _wraps(line: str) -> bool:
+    """A short line that ends mid-phrase: the next line of the cell continues it."""
+    t = _norm(line)
+    return 0 < len(t) <= 12 and not re.search(r"[。；;！!？?]$", t)
+
+
 def is_row_number(text: str) -> bool:
     return bool(_ROW_NUMBER.match(_norm(text)))
 
@@ -78,17 +84,20 @@ def _fit(kind: str | None, group: list[str]) -> float:
     if kind == NUMBER:
         return 3.0 if len(group) == 1 and is_row_number(first) else -6.0
     if kind in UNIT_KINDS:
-        return sum(1.5 if is_unit_like(p) else -3.0 for p in group)
+        # a list that ends on "、" goes on in the next line of the same cell
+        unfinished = 2.0 if re.search(r"[、，,]$", _norm(group[-1])) else 0.0
+        return sum(1.5 if is_unit_like(p) else -3.0 for p in group) - unfinished
     if kind == LEADER:
         if len(group) == 1 and is_person(first):
             return 2.0
         return -2.0 * len(group)
     if kind == TASK:
-        size = len(_norm(first))
+        size = len(_norm("".join(group)))
         score = -3.0 if is_row_number(first) else (2.0 if size >= 4 else 0.5)
         if is_unit_like(first) or is_person(first):
             score -= 3.0
-        return score - 0.7 * extra
+        # a short task name wrapped over lines ("完成2022年度" / "乡村振兴示范村建设") is one cell
+        return score - sum(0.1 if _wraps(before) else 0.7 for before in group[:-1])
     if kind == DEADLINE:
         return sum(1.5 if _DATE_LIKE.search(_norm(p)) else -1.0 for p in group)
     # notes and columns of unknown meaning take anything, one piece preferred

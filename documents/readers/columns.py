@@ -33,7 +33,8 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
         SUPPORT,
         re.compile(
             r"^((相关|其他)?(责任|配合|协办|协助|参与|协同|会办)(单位|部门)|配合|协办|相关(单位|部门)|参与单位"
-            r"|责任主体(与|和|及)协同单位|协同(单位|部门)|配合(单位|部门)及?职责)$"
+            r"|责任主体(与|和|及)协同单位|协同(单位|部门)|配合(单位|部门)及?职责"
+            r"|(责任|涉及|相关|参与)(街镇|镇街|乡镇|镇\(?街道\)?|街道))$"
         ),
     ),
     (
@@ -94,6 +95,20 @@ def classify_label(text: str) -> str | None:
         if pattern.match(label):
             return kind
     return None
+
+
+_TASK_LIKE_LABEL = re.compile(r"目标|内容|事项|任务|项目|指标")
+
+
+def with_task_column(kinds: list[str | None], labels: list[str]) -> list[str | None]:
+    """Column kinds where a unit table without a task label gets one: "工作目标", "目标与任务"
+    or "年度目标" holds the task when no other column does (序号 | 年度目标 | 责任单位)."""
+    if TASK in kinds or not any(k in (LEAD, SUPPORT, UNITS) for k in kinds) or kinds.count(YEAR) >= 2:
+        return kinds
+    for i, (kind, label) in enumerate(zip(kinds, labels + [""] * len(kinds), strict=False)):
+        if kind in (NOTE, None) and _TASK_LIKE_LABEL.search(label or "") and not re.search(r"情况|进度", label):
+            return [*kinds[:i], TASK, *kinds[i + 1 :]]
+    return kinds
 
 
 def classify_header(cells: list[str]) -> list[str | None] | None:

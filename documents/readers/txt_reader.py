@@ -11,10 +11,22 @@ finds those by a run of known column labels and regroups the cells into rows.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .base import Block, ReaderError, clean_cell, clean_paragraph, strip_noise
-from .cells import SINK, align, alignment_score
-from .columns import LEAD, NUMBER, classify_header, classify_label
+from .cells import SINK, align, alignment_score, is_unit_like
+from .columns import (
+    DEADLINE,
+    LEAD,
+    LEADER,
+    NUMBER,
+    SUPPORT,
+    TASK,
+    UNITS,
+    classify_header,
+    classify_label,
+    with_task_column,
+)
 from .webtext import has_pipes, strip_furniture, unpipe
 
 _DOC_START = re.compile(r"^ (?! )\S")
@@ -45,10 +57,57 @@ def read_text(text: str) -> list[Block]:
     piped = has_pipes(lines)
     if piped:
         lines = unpipe(lines)
-    blocks = parse_lines(lines)
+    blocks = join_label_lines(parse_lines(lines))
     if piped:
         blocks = split_at_headers(blocks)
     return rebuild_label_tables(blocks)
+
+
+_FIELD_KINDS = (TASK, LEAD, SUPPORT, UNITS, DEADLINE, LEADER)
+
+
+def _field_label(block: Block) -> bool:
+    return block.kind == "paragraph" and classify_label(block.text.strip()) in _FIELD_KINDS
+
+
+def join_label_lines(blocks: list[Block]) -> list[Block]:
+    """Fields written as a label line and a value line without a colon ("责任单位" / "卫健局、文旅局")
+    become "label：value" paragraphs. Only runs of at least two such pairs are joined, and a label
+    next to another label is a table header, not a field."""
+    pairs: list[int] = []
+    i = 0
+    while i + 1 < len(blocks):
+        value = blocks[i + 1]
+        if (
+            _field_label(blocks[i])
+            and not (i > 0 and blocks[i - 1].kind == "paragraph" and classify_label(blocks[i - 1].text.strip()))
+            and value.kind == "paragraph"
+            and not classify_label(value.text.strip())
+            and not _ROW_NUMBER.match(value.text.strip())
+            and value.text.strip()[:1] not in "(（"
+        ):
+            pairs.append(i)
+            i += 2
+        else:
+            i += 1
+    keep: set[int] = set()
+    for k, start in enumerate(pairs):
+        near = (k > 0 and pairs[k - 1] == start - 2) or (k + 1 < len(pairs) and pairs[k + 1] == start + 2)
+        if near:
+            keep.add(start)
+    if not keep:
+        return blocks
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        if i in keep:
+            label, value = blocks[i], blocks[i + 1]
+            out.append(replace(value, text=label.text.strip() + "：" + value.text.strip(), line_start=label.line_start))
+            i += 2
+        else:
+            out.append(blocks[i])
+            i += 1
+    return out
 
 
 def split_at_headers(blocks: list[Block]) -> list[Block]:
@@ -113,7 +172,7 @@ def parse_lines(lines: list[str]) -> list[Block]:
     return blocks
 
 
-_BRACKET_ONLY = re.compile(r"[（(][^）)]{1,8}[）)]")
+_BRACKET_ONLY = re.compile(r"[（(](?![一二三四五六七八九十\d]+[）)])[^）)]{1,8}[）)]")  # not a number: （一）
 _ROW_NUMBER = re.compile(r"^\d{1,3}\s*[*＊]?$")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+、\s*\S{4,})")
 _MAX_LABEL = 30
@@ -139,6 +198,12 @@ def _label_run(blocks: list[Block], start: int) -> tuple[list[str], int]:
             labels[-1] += text
             i += 1
             continue
+        note_end = _bracket_note_end(blocks, i) if labels else None
+        if note_end is not None:
+            # a note under a label wrapped over lines: "(加*号为牵头部门," / "其余为参与部门)"
+            labels[-1] += "".join(blocks[k].text.strip() for k in range(i, note_end))
+            i = note_end
+            continue
         if labels and not classify_label(labels[-1]) and classify_label(labels[-1] + text):
             labels[-1] += text  # 牵头 / 部门 wrapped
             known += 1
@@ -159,7 +224,10 @@ def _label_run(blocks: list[Block], start: int) -> tuple[list[str], int]:
         if kind is None:
             # an unknown label only between known ones: look ahead for a known label
             nxt = blocks[i + 1].text.strip() if i + 1 < len(blocks) and blocks[i + 1].kind == "paragraph" else ""
-            if not labels or not (classify_label(nxt) or (_is_label_text(nxt) and not _ROW_NUMBER.match(nxt))):
+            if not labels:
+                if len(text) > 4 or classify_label(nxt) != NUMBER:
+                    break  # only a short column of its own before 序号 (类别 | 序号 | …)
+            elif not (classify_label(nxt) or (_is_label_text(nxt) and not _ROW_NUMBER.match(nxt))):
                 break
         else:
             known += 1
@@ -168,9 +236,28 @@ def _label_run(blocks: list[Block], start: int) -> tuple[list[str], int]:
     while labels and classify_label(labels[-1]) is None:
         labels.pop()
         i -= 1
-    if known < 3 or not labels or classify_label(labels[0]) != NUMBER:
+    # 序号 first, or after one short column label of its own (类别 | 序号 | …)
+    numbered = bool(labels) and (
+        classify_label(labels[0]) == NUMBER
+        or (len(labels) > 1 and len(labels[0]) <= 4 and classify_label(labels[1]) == NUMBER)
+    )
+    if known < 3 or not numbered:
         return [], start
     return labels, i
+
+
+def _bracket_note_end(blocks: list[Block], i: int, span: int = 3) -> int | None:
+    """Where a bracket note opened at paragraph `i` and closed within `span` paragraphs ends."""
+    first = blocks[i].text.strip()
+    if not first or first[0] not in "(（" or re.search(r"[)）]", first):
+        return None
+    for k in range(i + 1, min(i + span, len(blocks))):
+        b = blocks[k]
+        if b.kind != "paragraph" or len(b.text.strip()) > _MAX_LABEL:
+            return None
+        if re.search(r"[)）]\s*$", b.text.strip()):
+            return k + 1
+    return None
 
 
 def _is_row_start(text: str) -> bool:
@@ -197,15 +284,17 @@ def rebuild_label_tables(blocks: list[Block]) -> list[Block]:
             out.append(block)
             i += 1
             continue
-        kinds = [classify_label(label) for label in labels]
+        plain = [classify_label(label) for label in labels]
+        kinds = with_task_column(plain, labels)
         ncols = len(labels)
         rows: list[list[str]] = [labels]
         pieces: list[str] | None = None
+        numberless = False  # rows with an empty 序号: a new task cell starts the next row
         j = after
         while j < len(blocks) and blocks[j].kind == "paragraph" and not blocks[j].starts_document:
             text = blocks[j].text.strip()
             repeat, repeat_end = _label_run(blocks, j)
-            if repeat and [classify_label(x) for x in repeat] == kinds:
+            if repeat and [classify_label(x) for x in repeat] == plain:
                 pieces = _close_row(rows, pieces, kinds)
                 j = repeat_end
                 continue
@@ -215,9 +304,24 @@ def rebuild_label_tables(blocks: list[Block]) -> list[Block]:
             elif _SECTION.match(text) and (pieces is None or len(pieces) >= ncols - 1):
                 pieces = _close_row(rows, pieces, kinds)
                 rows.append([text])
+            elif (
+                pieces is None
+                and len(rows[-1]) == 1
+                and len(rows) > 1
+                and len(text) <= 10
+                and _table_goes_on(blocks, j + 1, _WRAP_LOOKAHEAD)
+            ):
+                rows[-1] = [rows[-1][0] + text]  # a section cell written one word per line
+            elif ((pieces is None and len(rows) == 1) or numberless) and _starts_numberless_row(text, pieces):
+                _close_row(rows, pieces, kinds)
+                pieces, numberless = [text], True
             elif pieces is not None and len(pieces) < ncols:
                 pieces.append(text)
-            elif pieces is not None and len(text) <= 40 and _table_goes_on(blocks, j + 1):
+            elif (
+                pieces is not None
+                and len(text) <= 40
+                and (re.search(r"[、，,]$", pieces[-1]) or _table_goes_on(blocks, j + 1, _WRAP_LOOKAHEAD))
+            ):
                 pieces.append(text)  # a cell written over several lines
             else:
                 break
@@ -245,6 +349,17 @@ def _row(pieces: list[str], kinds: list[str | None]) -> list[str]:
         groups = align(pieces, with_sink)
     cells = ["\n".join(g) for g in groups]
     return cells if cells[-1] else cells[:-1]  # a piece under no column stays, after the last
+
+
+_WRAP_LOOKAHEAD = 8  # a unit cell written one name per line runs over several short lines
+
+
+def _starts_numberless_row(text: str, pieces: list[str] | None) -> bool:
+    """A task cell that opens a row of a table whose 序号 cells are empty: a sentence, not
+    unit names, after a row that already has its units (or as the first row)."""
+    if len(text) < 8 or is_unit_like(text) or _SECTION.match(text):
+        return False
+    return pieces is None or any(is_unit_like(p) for p in pieces[1:])
 
 
 def _table_goes_on(blocks: list[Block], start: int, lookahead: int = 3) -> bool:

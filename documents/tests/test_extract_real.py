@@ -9,6 +9,12 @@ Each document is scored with a small registry of its own district (the names it 
 deployment there would hold them) and with Changjiang's registry, which knows none of them:
 unknown names must still come out as written. The suite prints the mean item F1 and unit F1
 over the corpus and asserts the targets (item F1 ≥ 0.95, unit F1 ≥ 0.90).
+
+The first 16 documents were also the development set of the readers and extractors. The
+documents marked `"batch": "heldout-2"` were gathered and labelled afterwards, before extraction
+was run on them; their mean is printed and asserted on its own. Measured on that batch before
+any change to the code: item F1 0.574, unit F1 0.572. Its remaining misses are items the stored
+copies cut off before their units (the labels count them as items).
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ NAMES = sorted(p.stem for p in REAL.glob("*.txt"))
 
 ITEM_F1_TARGET = 0.95
 UNIT_F1_TARGET = 0.90
+HELDOUT = "heldout-2"
+# floors for the held-out batch alone (measured after the fixes: item F1 0.908, unit F1 0.996)
+HELDOUT_ITEM_F1_FLOOR = 0.90
+HELDOUT_UNIT_F1_FLOOR = 0.95
 
 # (district, units as (full name, short name), groups as (name, aliases)) per document; the
 # names are the ones each document uses, as that district's deployment would register them.
@@ -155,6 +165,126 @@ _REGISTRIES: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, list[st
         [],
     ),
     "qiaocheng_2025_task_after_units": ("亳州市谯城区", [("区民政局", "")], []),
+    # the held-out batch ("batch": "heldout-2"): labelled before extraction was run on them
+    "tongxiang_2020_first_listed_leads": (
+        "嘉兴市桐乡市",
+        [
+            ("市财政局", ""),
+            ("市发展和改革局", "市发改局"),
+            ("市经济和信息化局", "市经信局"),
+            ("市科学技术局", "市科技局"),
+            ("市商务局", ""),
+            ("市委人才工作领导小组办公室", "市人才办"),
+            ("市金融发展服务中心", ""),
+            ("市服务业发展局", "市服务业局"),
+            ("市建设局", ""),
+            ("市农业农村局", ""),
+            ("市文化和广电旅游体育局", ""),
+            ("市工商业联合会", "市工商联"),
+            ("国家税务总局桐乡市税务局", "市税务局"),
+            ("中国人民银行桐乡市支行", "市人民银行"),
+        ],
+        [],
+    ),
+    "city_inspection_groups_led_by": (
+        "某某市",
+        [
+            ("市煤炭工业局", ""),
+            ("市安全生产监督管理局", "市安监局"),
+            ("市经济贸易委员会", "市经贸委"),
+            ("市公安局交通巡逻警察支队", "市公安交巡警支队"),
+            ("市交通局", ""),
+            ("市公安消防支队", ""),
+            ("市建设局", ""),
+            ("市质量技术监督局", "市质监局"),
+            ("市水利和渔业局", ""),
+            ("市农业机械管理局", "市农机局"),
+            ("市旅游局", ""),
+            ("市林业局", ""),
+            ("市安全生产委员会办公室", "市安委会办公室"),
+        ],
+        [],
+    ),
+    "minhang_2023_starred_leads": (
+        "上海市闵行区",
+        [
+            ("区农业农村委员会", "区农业农村委"),
+            ("区规划和自然资源局", "区规划资源局"),
+            ("区房屋管理局", "区房管局"),
+            ("区财政局", ""),
+            ("区房屋征收服务中心", "区征收中心"),
+            ("区建设和管理委员会", "区建管委"),
+            ("浦江镇", ""),
+            ("浦锦街道", ""),
+            ("马桥镇", ""),
+            ("华漕镇", ""),
+            ("梅陇镇", ""),
+            ("颛桥镇", ""),
+        ],
+        [],
+    ),
+    "hanyang_2019_annotations_spam_banner": (
+        "武汉市汉阳区",
+        [
+            ("区科技和经济信息化局", "区科技和经信局"),
+            ("汉阳经济开发区管理委员会", "汉阳经济开发区管委会"),
+            ("永丰街道办事处", "永丰街办事处"),
+            ("区商务和旅游局", "区商旅局"),
+            ("区行政审批局", ""),
+        ],
+        [("各街道办事处", ["各街办事处"])],
+    ),
+    "zhoucun_2023_no_lead_marked": (
+        "淄博市周村区",
+        [("淄博市自然资源局周村分局", "区自然资源局"), ("区农业农村局", "")],
+        [("各镇、街道", ["各镇政府、街道办事处"])],
+    ),
+    "jinxiang_2025_list_ending_deng": (
+        "济宁市金乡县",
+        [
+            ("县发展和改革局", "县发改局"),
+            ("县财政局", ""),
+            ("县工业和信息化局", "县工信局"),
+            ("县商务局", ""),
+            ("县政府园区发展服务中心", ""),
+            ("新材料产业园", ""),
+            ("高端装备产业园", ""),
+            ("食品产业园", ""),
+            ("商贸物流园", ""),
+        ],
+        [],
+    ),
+    "wuhu_2020_unnumbered_rows": (
+        "芜湖市",
+        [("市自然资源和规划局", ""), ("市生态环境局", "")],
+        [("各县(市)区政府", ["各县市区政府"]), ("开发区管委会", ["各开发区管委会"])],
+    ),
+    "tongxin_2023_label_value_lines": (
+        "吴忠市同心县",
+        [("县卫生健康局", "县卫健局"), ("县文化旅游广电局", "县文旅局")],
+        [("各乡镇", [])],
+    ),
+    "jinhua_city_fields_orphan_start": (
+        "金华市",
+        [
+            ("市教育局", ""),
+            ("金华职业技术学院", ""),
+            ("上海财经大学浙江学院", ""),
+            ("义乌工商学院", ""),
+            ("金华经济技术开发区管理委员会", "金华开发区管委会"),
+            ("市发展和改革委员会", "市发改委"),
+            ("市财政局(地税局)", "市财政(地税)局"),
+            ("市国土资源局", ""),
+            ("市规划局", ""),
+            ("市劳动和社会保障局", "市劳动保障局"),
+            ("市卫生局", ""),
+            ("市民政局", ""),
+            ("市残疾人联合会", "市残联"),
+            ("市司法局", ""),
+            ("市审计局", ""),
+        ],
+        [("各县(市、区)政府", [])],
+    ),
 }
 _REGISTRIES["linan_2022_progress_merged_rows"] = _REGISTRIES["linan_2022_plan_rows"]
 _REGISTRIES["hangzhou_2021_cells_blank_lines"] = _REGISTRIES["hangzhou_2021_cell_per_line_pipes"]
@@ -209,14 +339,28 @@ def test_the_corpus_is_large_enough_and_every_document_has_a_source():
 def test_mean_scores_over_the_real_corpus(registry_kind, tmp_path, capsys):
     changjiang = Registry.from_fixture()
     scores = corpus_scores(tmp_path, own_registry if registry_kind == "own" else (lambda _name: changjiang))
-    item_f1 = sum(s["item_f1"] for s in scores.values()) / len(scores)
-    unit_f1 = sum(s["unit_f1"] for s in scores.values()) / len(scores)
-    role_acc = sum(s["role_acc"] for s in scores.values()) / len(scores)
+    heldout = {name: s for name, s in scores.items() if gold(name).get("batch") == HELDOUT}
+    item_f1, unit_f1, role_acc = means(scores)
+    held_item_f1, held_unit_f1, held_role_acc = means(heldout)
     with capsys.disabled():
-        print(f"\nreal corpus ({len(scores)} documents, {registry_kind} registry):")
+        print(f"\nreal corpus ({len(scores)} documents, {registry_kind} registry; H = held-out batch {HELDOUT}):")
         for name, s in scores.items():
-            print(f"  {name:40s} item_f1={s['item_f1']:.3f} unit_f1={s['unit_f1']:.3f} role_acc={s['role_acc']:.3f}")
-        print(f"  MEAN item_f1={item_f1:.3f} unit_f1={unit_f1:.3f} role_acc={role_acc:.3f}")
+            mark = "H" if name in heldout else " "
+            f1s = f"item_f1={s['item_f1']:.3f} unit_f1={s['unit_f1']:.3f} role_acc={s['role_acc']:.3f}"
+            print(f"  {mark} {name:40s} {f1s}")
+        print(f"  MEAN (all {len(scores)}) item_f1={item_f1:.3f} unit_f1={unit_f1:.3f} role_acc={role_acc:.3f}")
+        print(
+            f"  MEAN (held-out {len(heldout)}) item_f1={held_item_f1:.3f} unit_f1={held_unit_f1:.3f} "
+            f"role_acc={held_role_acc:.3f}"
+        )
     reports = "\n".join(s["_report"] for s in scores.values() if s["item_f1"] < 1 or s["unit_f1"] < 0.9)
     assert item_f1 >= ITEM_F1_TARGET, reports
     assert unit_f1 >= UNIT_F1_TARGET, reports
+    assert len(heldout) >= 6
+    assert held_item_f1 >= HELDOUT_ITEM_F1_FLOOR, reports
+    assert held_unit_f1 >= HELDOUT_UNIT_F1_FLOOR, reports
+
+
+def means(scores: dict[str, dict]) -> tuple[float, float, float]:
+    n = len(scores) or 1
+    return tuple(sum(s[k] for s in scores.values()) / n for k in ("item_f1", "unit_f1", "role_acc"))

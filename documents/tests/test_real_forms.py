@@ -141,3 +141,94 @@ def test_wrapped_labels_repeated_headers_multi_line_cells_and_missing_cells(coun
     assert items[0].deadline_text == "2024年6月底前"
     assert [u.written for u in items[1].lead_units] == ["县应急局"] and items[1].support_units == []
     assert items[1].deadline_text == "2024年9月底前"
+
+
+def test_a_group_whose_kinds_carry_their_body_stays_one_group():
+    unknown = resolve("县公安局、各镇政府、街道办事处", Registry.from_records([], []))
+    assert unknown.leftover == ["县公安局", "各镇政府、街道办事处"]
+    two = resolve("各县(市)区政府、开发区管委会", Registry.from_records([], []))
+    assert two.leftover == ["各县(市)区政府", "开发区管委会"]  # two different bodies
+
+
+def test_a_stated_rule_bracketed_after_a_name_is_a_remark_not_part_of_the_name(county):
+    text = "1.开展校园周边整治。\n责任单位:县教体局、县公安局(列第一位者为牵头或汇总单位,下同)\n"
+    item = extract_file(("青山县2024年重点工作责任分解\n" + text).encode(), "a.txt", county).items[0]
+    assert [u.written for u in item.lead_units] == ["县教体局"]
+    assert [u.written for u in item.support_units] == ["县公安局"]
+    assert item.provenance["guesses"] == []  # "列第一位者为牵头" said so
+
+
+LABEL_LINES = "\n".join(
+    [
+        "具体任务",
+        "开展燃气安全隐患排查。",
+        "责任单位",
+        "应急局、公安局",
+        "配合单位",
+        "各乡镇",
+        "完成时限",
+        "2024年9月底前",
+    ]
+)
+
+
+def test_fields_written_as_a_label_line_and_a_value_line(county):
+    item = extract_file(LABEL_LINES.encode(), "a.txt", county).items[0]
+    assert item.text.startswith("开展燃气安全隐患排查")
+    assert [u.canonical for u in item.lead_units] == ["县应急管理局"]
+    assert [u.written for u in item.support_units] == ["公安局", "各乡镇"]  # 配合单位 is kept
+
+
+STARRED = "\n".join(
+    [
+        "类别",
+        "序号",
+        "任务名称",
+        "责任部门",
+        "(加*号为牵头部门,",
+        "其余为参与部门)",
+        "责任街镇",
+        "完成时间节点",
+        "(一)",
+        "安全",
+        "整治",
+        "1",
+        "开展校园",
+        "周边安全整治",
+        "县公安局、",
+        "县教体局*",
+        "青山镇、",
+        "绿水镇",
+        "12月底",
+    ]
+)
+
+
+def test_a_star_after_a_name_marks_the_lead_and_a_town_column_supports(county):
+    item = extract_file(STARRED.encode(), "a.txt", county).items[0]
+    assert item.text == "开展校园周边安全整治" and item.section_path == ["(一)安全整治"]
+    assert [u.written for u in item.lead_units] == ["县教体局"]
+    assert [u.written for u in item.support_units] == ["县公安局", "青山镇", "绿水镇"]
+
+
+UNNUMBERED = "\n".join(
+    [
+        "序号",
+        "目标与任务",
+        "牵头责任单位",
+        "责任单位",
+        "开展校园周边安全整治,消除隐患。",
+        "县教体局",
+        "各乡镇",
+        "开展燃气安全隐患排查。",
+        "县应急局",
+        "县公安局",
+    ]
+)
+
+
+def test_rows_whose_number_cells_are_empty_start_at_the_next_task(county):
+    items = extract_file(UNNUMBERED.encode(), "a.txt", county).items
+    assert [i.text[:8] for i in items] == ["开展校园周边安全", "开展燃气安全隐患"]
+    assert [u.written for u in items[1].lead_units] == ["县应急局"]
+    assert [u.written for u in items[1].support_units] == ["县公安局"]
