@@ -6,8 +6,11 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from documents.pipeline import ReaderError, extract_file
+from units.models import Unit
+from units.registry import Registry, current_registry
 
 
 class Command(BaseCommand):
@@ -22,7 +25,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         max_bytes = options["max_mb"] * 1024 * 1024 if options["max_mb"] else None
         try:
-            result = extract_file(path, path.name, max_bytes=max_bytes)
+            result = extract_file(path, path.name, self.registry(), max_bytes=max_bytes)
         except ReaderError as exc:
             raise CommandError(exc.message) from exc
         if options["json"]:
@@ -57,3 +60,12 @@ class Command(BaseCommand):
         for warning in result.warnings:
             self.stderr.write(f"提示：{warning}")
         self.stdout.write(f"\n共 {len(result.items)} 项，未识别单位 {result.unresolved_count} 个。")
+
+    def registry(self) -> Registry:
+        """The district's registry; on a machine whose database is not set up yet (no `migrate`),
+        the bundled registry file, said on stderr: this command saves nothing, so it need not wait
+        for a database. Anywhere else a database that cannot be read is a fault and shows."""
+        if Unit._meta.db_table not in connection.introspection.table_names():
+            self.stderr.write("提示：数据库尚未初始化（manage.py migrate），按内置单位名录解析单位名称。")
+            return Registry.from_fixture()
+        return current_registry()
