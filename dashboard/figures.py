@@ -14,7 +14,7 @@ overdue, extensions); nothing here counts logins, clicks, words or how many repo
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
@@ -29,7 +29,7 @@ from tasks.filters import (
     with_outcomes,
 )
 from tasks.lights import (
-    LIGHT_OF_SEVERITY,
+    SEVERITY,
     Light,
     light_annotation,
     on_time_condition,
@@ -57,6 +57,7 @@ class Scope:
     visible: object = None  # every share the person may read (a superset of `shares`)
     ledger_url: str | None = None
     light: object = None  # lights.light_annotation over `visible`, judged once and reused by every query
+    _bases: dict = field(default_factory=dict, repr=False)  # encoded filter part of the links, per view
 
     def with_light(self, queryset):
         """`queryset` with its `light_code`, without asking the calendar and the database again."""
@@ -67,14 +68,23 @@ class Scope:
         return queryset.annotate(light_code=self.light)
 
     def link(self, view: str = "tasks", **conditions) -> str:
-        """The ledger showing exactly the rows a figure counts."""
+        """The ledger showing exactly the rows a figure counts.
+
+        A dashboard draws thousands of links: the filters' part of the query string is encoded
+        once per view and set of overridden keys, and each link only appends its own conditions
+        (ledger ids, codes and dates; a 分管领导 or section name is quoted)."""
         if self.ledger_url is None:
-            self.ledger_url = reverse("tasks:ledger")  # once: a dashboard has hundreds of links
-        query = dict(self.params)
-        if view == "shares":
-            query["view"] = "shares"
-        query.update({key: str(value) for key, value in conditions.items()})
-        return f"{self.ledger_url}?{urlencode(query)}" if query else self.ledger_url
+            self.ledger_url = reverse("tasks:ledger")  # once: a dashboard has thousands of links
+        overridden = frozenset(conditions).intersection(self.params)
+        base = self._bases.get((view, overridden))
+        if base is None:
+            query = {key: value for key, value in self.params.items() if key not in overridden}
+            if view == "shares":
+                query["view"] = "shares"
+            base = self._bases[(view, overridden)] = urlencode(query)
+        own = "&".join(f"{key}={quote_plus(str(value))}" for key, value in conditions.items())
+        query = f"{base}&{own}" if base and own else base or own
+        return f"{self.ledger_url}?{query}" if query else self.ledger_url
 
     def figure(self, n: int, view: str = "tasks", **conditions) -> dict:
         return {"n": n, "url": self.link(view, **conditions)}
@@ -228,13 +238,14 @@ def task_figures(scope: Scope) -> dict:
         .values("task", "task__state")
         .annotate(worst=Max(severity_annotation()))
     )
-    lights = {light: 0 for light in LIGHTS}
-    total = done = 0
-    for row in per_task:
-        lights[LIGHT_OF_SEVERITY.get(row["worst"], Light.GREEN)] += 1
-        total += 1
-        done += row["task__state"] == AssignmentState.DONE
-    return {"total": total, "done": done, "lights": lights}
+    # Counted over the per-task rows in SQL (a subquery): one row back, not one per task.
+    totals = per_task.aggregate(
+        total=Count("task"),
+        done=Count("task", filter=Q(task__state=AssignmentState.DONE)),
+        **{f"worst_{light.value}": Count("task", filter=Q(worst=SEVERITY[light])) for light in LIGHTS},
+    )
+    lights = {light: totals[f"worst_{light.value}"] for light in LIGHTS}
+    return {"total": totals["total"], "done": totals["done"], "lights": lights}
 
 
 GROUPINGS = {

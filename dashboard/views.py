@@ -1,14 +1,18 @@
 """统计看板 (leaders land here), its data as JSON, and the 督查室 工作台 (supervisors land there)."""
 
 import datetime as dt
+import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from accounts.guards import require_supervisor
 from documents.models import DocumentStatus, ReviewState, SourceDocument
@@ -28,7 +32,7 @@ from tasks.models import (
 from units.models import UnresolvedName
 from workdays import calendar
 
-from . import figures
+from . import cache, figures
 from .forms import DashboardFilterForm
 
 CHART_UNITS = 15
@@ -40,6 +44,11 @@ RECENT_RETURNS_DAYS = 14
 def index(request):
     """统计看板: the figures over what the person may read, under the filters in the URL."""
     today = timezone.localdate()
+    body = cache.cached("page", request, today, lambda: _body(request, today))
+    return render(request, "dashboard/index.html", {"body": mark_safe(body)})  # noqa: S308 (rendered by _body)
+
+
+def _body(request, today) -> str:
     scope = figures.scope_for(request.user, request.GET, today)
     data = figures.compute(scope)
     form = DashboardFilterForm(request.GET or None, tasks=Task.objects.visible_to(request.user))
@@ -53,7 +62,7 @@ def index(request):
         "unit_only": not request.user.reads_everything,
         "yellow_days": settings.DUBAN_YELLOW_WORKING_DAYS,
     }
-    return render(request, "dashboard/index.html", ctx)
+    return render_to_string("dashboard/_body.html", ctx)
 
 
 def data(request):
@@ -61,10 +70,15 @@ def data(request):
     if not request.user.is_authenticated:
         return JsonResponse({"error": "请先登录"}, status=401)
     today = timezone.localdate()
+    content = cache.cached("data", request, today, lambda: _data_json(request, today))
+    return HttpResponse(content, content_type="application/json")
+
+
+def _data_json(request, today) -> str:
     scope = figures.scope_for(request.user, request.GET, today)
     payload = figures.compute(scope)
     payload["errors"] = scope.errors
-    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 def _chart_data(data: dict) -> dict:
