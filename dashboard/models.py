@@ -6,7 +6,7 @@ requests, 督办单, units, source documents and the holiday calendar. Triggers 
 signals, so that bulk updates, the admin, management commands and other processes all count.
 """
 
-from django.db import models
+from django.db import connection, models
 
 
 class FiguresVersion(models.Model):
@@ -22,6 +22,15 @@ class FiguresVersion(models.Model):
 
 
 def current_token() -> str | None:
-    """The token of the committed data this statement sees, or None when there is none yet (a
-    freshly flushed database): then nothing is cached."""
+    """The token of the committed data this statement sees, or None when nothing may be cached:
+    no token yet (a freshly flushed database), or, on PostgreSQL, a transaction that has written
+    and not yet committed (its triggers run at commit, so the token does not show its own changes;
+    SQLite's run at once)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT token FROM dashboard_figuresversion WHERE id = 1 AND txid_current_if_assigned() IS NULL"
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
     return FiguresVersion.objects.filter(pk=1).values_list("token", flat=True).first()

@@ -39,7 +39,8 @@ def data(client, **params):
 
 
 @pytest.fixture
-def world(personas):
+def world(transactional_db, personas):
+    """Committed data (the PostgreSQL triggers run at commit; a test's own transaction never does)."""
     with time_machine.travel(NOW, tick=False):
         build_world(personas, seed=41, tasks=16)
         yield personas
