@@ -247,10 +247,7 @@ def light_annotation(today: dt.date, queryset) -> models.Case:
     last_working_day = calendar.previous_working_day(today)
     soon_until = calendar.previous_working_day(yellow_boundary(today))
     active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
-    asked = queryset.select_related(None).filter(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
-    asked_late = [
-        a.pk for a in asked.only("pk", "state", "deadline", "completion_requested_at") if is_overdue(a, today)
-    ]
+    asked_late = asked_late_ids(today, queryset)
     missing = _missing_condition(today)
     return models.Case(
         models.When(state=AssignmentState.DONE, then=models.Value(Light.GREY)),
@@ -260,6 +257,23 @@ def light_annotation(today: dt.date, queryset) -> models.Case:
         models.When(models.Q(state__in=active) & missing, then=models.Value(Light.YELLOW)),
         default=models.Value(Light.GREEN),
         output_field=models.CharField(),
+    )
+
+
+def asked_late_ids(today: dt.date, queryset) -> list[int]:
+    """The shares of `queryset` that asked for completion after their deadline in force (judged
+    by is_overdue itself: few rows)."""
+    asked = queryset.select_related(None).filter(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
+    return [a.pk for a in asked.only("pk", "state", "deadline", "completion_requested_at") if is_overdue(a, today)]
+
+
+def overdue_condition(today: dt.date, queryset) -> models.Q:
+    """light_annotation's red rule alone, as a plain condition on the share's own columns (no
+    join, and the (state, deadline) index serves it): open past its deadline in force, or asked
+    for completion too late. Same answer as light_annotation(...) == Light.RED."""
+    active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
+    return models.Q(state__in=active, deadline__lte=calendar.previous_working_day(today)) | models.Q(
+        state=AssignmentState.COMPLETION_REQUESTED, pk__in=asked_late_ids(today, queryset)
     )
 
 
