@@ -6,6 +6,7 @@ import json
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Window
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
@@ -166,7 +167,7 @@ def workbench(request):
         .order_by("created", "id")[:10]
     )
     overdue_now = overdue_condition(today, Assignment.objects.all())
-    overdue = _first(Assignment.objects.filter(overdue_now), ("deadline", "task_id", "id"), 10)
+    overdue = _first_overdue(today, overdue_now)
     sunday = today + dt.timedelta(days=6 - today.weekday())
     this_week = Q(state__in=OPEN_STATES, deadline__gte=today, deadline__lte=sunday)
     due_this_week = _first(Assignment.objects.filter(this_week), ("deadline", "task_id", "id"), 10)
@@ -229,6 +230,22 @@ def _first(rows, order: tuple[str, ...], n: int, related=("task", "unit"), total
         length = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
         chosen = chosen.annotate(total=Subquery(length, output_field=IntegerField()))
     return chosen
+
+
+def _first_overdue(today, overdue_now):
+    """The ten longest overdue shares: the first ten open ones past their deadline (in deadline
+    order on the open-deadline index) and the first ten that asked too late, then the first ten of
+    those twenty; rather than sorting every overdue share."""
+    order = ("deadline", "task_id", "id")
+    active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
+    past = Assignment.objects.filter(state__in=active, deadline__lte=calendar.previous_working_day(today))
+    late = Assignment.objects.filter(overdue_now, state=AssignmentState.COMPLETION_REQUESTED)
+    past, late = past.order_by(*order).values("pk")[:10], late.order_by(*order).values("pk")[:10]
+    if connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL: one IN (… UNION …)
+        candidates = Q(pk__in=past.union(late))
+    else:  # SQLite cannot limit the parts of a UNION
+        candidates = Q(pk__in=past) | Q(pk__in=late)
+    return Assignment.objects.filter(candidates).select_related("task", "unit").order_by(*order)[:10]
 
 
 def _total(rows: list) -> int:

@@ -271,8 +271,11 @@ def asked_late_condition(today: dt.date, queryset) -> models.Q:
     list of ids in the statement."""
     asked = queryset.model.objects.filter(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
     asked = asked.annotate(due=effective_deadline_annotation(asked), asked_on=TruncDate("completion_requested_at"))
+    # The date in force is never before the deadline: asking on or before the deadline is on time
+    # (checked first, cheaply), only the others are compared with the date in force.
     late = asked.filter(
-        models.Q(asked_on__gt=models.F("due")) | models.Q(completion_requested_at__isnull=True, due__lt=today)
+        (models.Q(asked_on__gt=models.F("deadline")) & models.Q(asked_on__gt=models.F("due")))
+        | models.Q(completion_requested_at__isnull=True, due__lt=today)
     )
     # Compiled once: the condition is used by several queries of one page (count, list, lights),
     # and compiling its date branches again for each cost more than running it.
