@@ -26,7 +26,7 @@ from workdays import calendar
 
 from .models import current_token
 
-SCHEMA = 1  # bump when what is cached changes shape
+SCHEMA = 2  # bump when what is cached changes shape (2: UTF-8 bytes)
 
 
 def key_for(kind: str, request, today: dt.date) -> str | None:
