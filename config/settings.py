@@ -369,6 +369,10 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 # The district as documents write it before unit names ("景德镇市昌江区…", "昌江区…").
 DUBAN_DISTRICT = os.getenv("DUBAN_DISTRICT", "景德镇市昌江区")
 DUBAN_YELLOW_WORKING_DAYS = envint("DUBAN_YELLOW_WORKING_DAYS", "5")
+# The 统计看板 and its data.json, for 督查室 and 区领导, are kept in the cache this many seconds
+# while the data they count is unchanged (dashboard.cache: the key carries the data version that
+# database triggers replace on every change, and today's date); 0 computes them on every request.
+DUBAN_DASHBOARD_CACHE_SECONDS = envint("DUBAN_DASHBOARD_CACHE_SECONDS", "3600")
 # Ledger exports with more tasks than this are built by a Celery job with a progress bar;
 # smaller ones download at once (ledgers.views.export).
 LEDGER_ASYNC_ROWS = envint("LEDGER_ASYNC_ROWS", "2000")

@@ -14,30 +14,20 @@ overdue, extensions); nothing here counts logins, clicks, words or how many repo
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from reminders.models import OrderState
-from tasks.filters import (
-    NONE,
-    AssignmentFilter,
-    became_overdue_condition,
-    completed_between,
-    with_outcomes,
-)
-from tasks.lights import (
-    LIGHT_OF_SEVERITY,
-    Light,
-    light_annotation,
-    on_time_condition,
-    report_missing_condition,
-    severity_annotation,
-)
-from tasks.models import Assignment, AssignmentRole, AssignmentState, ExtensionRequest
+from documents.models import SourceDocument
+from tasks.filters import NONE, AssignmentFilter
+from tasks.lights import SEVERITY, Light, light_annotation, severity_annotation
+from tasks.models import Assignment, AssignmentRole, AssignmentState
+from units.models import Unit
 from workdays import calendar
+
+from . import counting
 
 # The dashboard's own filters, by their ledger names (so a link passes them on unchanged).
 FILTER_PARAMS = ("document", "section_exact", "unit_kind", "leader", "deadline_after", "deadline_before")
@@ -57,6 +47,7 @@ class Scope:
     visible: object = None  # every share the person may read (a superset of `shares`)
     ledger_url: str | None = None
     light: object = None  # lights.light_annotation over `visible`, judged once and reused by every query
+    _bases: dict = field(default_factory=dict, repr=False)  # encoded filter part of the links, per view
 
     def with_light(self, queryset):
         """`queryset` with its `light_code`, without asking the calendar and the database again."""
@@ -67,14 +58,23 @@ class Scope:
         return queryset.annotate(light_code=self.light)
 
     def link(self, view: str = "tasks", **conditions) -> str:
-        """The ledger showing exactly the rows a figure counts."""
+        """The ledger showing exactly the rows a figure counts.
+
+        A dashboard draws thousands of links: the filters' part of the query string is encoded
+        once per view and set of overridden keys, and each link only appends its own conditions
+        (ledger ids, codes and dates; a 分管领导 or section name is quoted)."""
         if self.ledger_url is None:
-            self.ledger_url = reverse("tasks:ledger")  # once: a dashboard has hundreds of links
-        query = dict(self.params)
-        if view == "shares":
-            query["view"] = "shares"
-        query.update({key: str(value) for key, value in conditions.items()})
-        return f"{self.ledger_url}?{urlencode(query)}" if query else self.ledger_url
+            self.ledger_url = reverse("tasks:ledger")  # once: a dashboard has thousands of links
+        overridden = frozenset(conditions).intersection(self.params)
+        base = self._bases.get((view, overridden))
+        if base is None:
+            query = {key: value for key, value in self.params.items() if key not in overridden}
+            if view == "shares":
+                query["view"] = "shares"
+            base = self._bases[(view, overridden)] = urlencode(query)
+        own = "&".join(f"{key}={quote_plus(str(value))}" for key, value in conditions.items())
+        query = f"{base}&{own}" if base and own else base or own
+        return f"{self.ledger_url}?{query}" if query else self.ledger_url
 
     def figure(self, n: int, view: str = "tasks", **conditions) -> dict:
         return {"n": n, "url": self.link(view, **conditions)}
@@ -111,20 +111,24 @@ def _rate(part: int, whole: int) -> float | None:
 
 def compute(scope: Scope) -> dict:
     """Every figure the dashboard draws, as plain data (the page and data.json read the same dict)."""
-    units = unit_figures(scope)
-    shares_total = sum(row["assigned"]["n"] for rows in units.values() for row in rows)
-    share_lights = {light: 0 for light in LIGHTS}
-    for rows in units.values():
-        for row in rows:
-            for light in LIGHTS:
-                share_lights[light] += row["_lights"][light]
-            del row["_lights"]
+    weeks = [(start, start + dt.timedelta(days=6)) for start in week_starts(scope.today)]
+    counts = counting.count_all(scope, weeks)
+    units = unit_figures(scope, counts.units)
     sums = {
-        key: sum(row[key]["n"] for rows in units.values() for row in rows)
-        for key in ("done", "on_time", "overdue", "no_report", "extensions")
+        key: sum(row[key] for row in counts.units)
+        for key in ("assigned", "done", "on_time", "overdue", "no_report", "extensions", "supervised")
     }
-    tasks = task_figures(scope)
-    documents = group_figures(scope, "document")
+    share_lights = {light: sum(row[light.value] for row in counts.units) for light in LIGHTS}
+    if scope.params:
+        tasks = task_figures(scope)
+    else:
+        # Every share of a counted task is counted: its worst light is the worst counted one.
+        tasks = {
+            "total": counts.tasks["total"],
+            "done": counts.tasks["done"],
+            "lights": {light: counts.tasks[light.value] for light in LIGHTS},
+        }
+    documents = group_figures(scope, "document", counts.groups["document"])
     # Tasks with an overdue share among the counted ones: every task sits in one document row.
     tasks_overdue = sum(row["tasks_overdue"]["n"] for row in documents)
     headline = {
@@ -132,20 +136,16 @@ def compute(scope: Scope) -> dict:
         "tasks_done": scope.figure(tasks["done"], task_state=AssignmentState.DONE),
         "tasks_overdue": scope.figure(tasks_overdue, light=Light.RED),
         "task_completion_rate": _rate(tasks["done"], tasks["total"]),
-        "shares": scope.figure(shares_total, "shares"),
+        "shares": scope.figure(sums["assigned"], "shares"),
         "shares_done": scope.figure(sums["done"], "shares", state=AssignmentState.DONE),
         "shares_on_time": scope.figure(sums["on_time"], "shares", ontime="yes"),
         "shares_late": scope.figure(sums["done"] - sums["on_time"], "shares", ontime="no"),
         "shares_overdue": scope.figure(sums["overdue"], "shares", light=Light.RED),
         "shares_no_report": scope.figure(sums["no_report"], "shares", no_report="on"),
         "shares_extensions": scope.figure(sums["extensions"], "shares", extension="any"),
-        # Shares under an open 督办单 (reminders' highest level): one query.
-        "shares_supervised": scope.figure(
-            scope.shares.filter(supervision_orders__state=OrderState.OPEN).values("pk").distinct().count(),
-            "shares",
-            supervised="on",
-        ),
-        "share_completion_rate": _rate(sums["done"], shares_total),
+        # Shares under an open 督办单 (reminders' highest level).
+        "shares_supervised": scope.figure(sums["supervised"], "shares", supervised="on"),
+        "share_completion_rate": _rate(sums["done"], sums["assigned"]),
         "on_time_rate": _rate(sums["on_time"], sums["done"]),
     }
     lights = {
@@ -165,36 +165,24 @@ def compute(scope: Scope) -> dict:
         "lights": lights,
         "units": units,
         "documents": documents,
-        "sections": group_figures(scope, "section"),
-        "leaders": group_figures(scope, "leader"),
+        "sections": group_figures(scope, "section", counts.groups["section"]),
+        "leaders": group_figures(scope, "leader", counts.groups["leader"]),
         "overdue": overdue_list(scope),
-        "trend": trend(scope),
+        "trend": trend(scope, weeks, counts.trend),
     }
 
 
-def unit_figures(scope: Scope) -> dict[str, list[dict]]:
+def unit_figures(scope: Scope, counted: list[dict]) -> dict[str, list[dict]]:
     """Per unit, lead and supporting work apart: assigned, done, done on time, overdue, no
-    report this period, with extension requests; one grouped query."""
-    has_extension = Exists(ExtensionRequest.objects.filter(assignment=OuterRef("pk")))
-    queryset = with_outcomes(scope.with_light(scope.shares)).annotate(has_extension=has_extension)
-    counts = {
-        "assigned": Count("id"),
-        "done": Count("id", filter=Q(state=AssignmentState.DONE)),
-        "on_time": Count("id", filter=on_time_condition()),
-        "overdue": Count("id", filter=Q(light_code=Light.RED)),
-        "no_report": Count("id", filter=report_missing_condition(scope.today)),
-        "extensions": Count("id", filter=Q(has_extension=True)),
-        **{f"light_{light.value}": Count("id", filter=Q(light_code=light)) for light in LIGHTS},
-    }
-    grouped = (
-        queryset.order_by()
-        .values("unit", "unit__name", "unit__short_name", "unit__kind", "unit__sort_order", "role")
-        .annotate(**counts)
-        .order_by("unit__sort_order", "unit__name", "role")
-    )
+    report this period, with extension requests (counted in counting.count_all)."""
+    names = {u["pk"]: u for u in Unit.objects.filter(pk__in={row["unit"] for row in counted}).values(*UNIT_FIELDS)}
     result: dict[str, list[dict]] = {AssignmentRole.LEAD.value: [], AssignmentRole.SUPPORT.value: []}
-    for group in grouped:
+    ordered = sorted(
+        counted, key=lambda row: (names[row["unit"]]["sort_order"], names[row["unit"]]["name"], row["role"])
+    )
+    for group in ordered:
         unit, role = group["unit"], group["role"]
+        about = names[unit]
 
         def link(n, unit=unit, role=role, **conditions):
             return scope.figure(n, "shares", unit=unit, role=role, **conditions)
@@ -202,9 +190,9 @@ def unit_figures(scope: Scope) -> dict[str, list[dict]]:
         result[role].append(
             {
                 "unit_id": unit,
-                "unit": group["unit__short_name"] or group["unit__name"],
-                "unit_full": group["unit__name"],
-                "kind": group["unit__kind"],
+                "unit": about["short_name"] or about["name"],
+                "unit_full": about["name"],
+                "kind": about["kind"],
                 "assigned": link(group["assigned"]),
                 "done": link(group["done"], state=AssignmentState.DONE),
                 "on_time": link(group["on_time"], ontime="yes"),
@@ -212,15 +200,18 @@ def unit_figures(scope: Scope) -> dict[str, list[dict]]:
                 "no_report": link(group["no_report"], no_report="on"),
                 "extensions": link(group["extensions"], extension="any"),
                 "on_time_rate": _rate(group["on_time"], group["done"]),
-                "_lights": {light: group[f"light_{light.value}"] for light in LIGHTS},
             }
         )
     return result
 
 
+UNIT_FIELDS = ("pk", "name", "short_name", "kind", "sort_order")
+
+
 def task_figures(scope: Scope) -> dict:
     """Tasks with at least one counted share, by state and by worst light (over all of the
-    task's shares, as lights.task_light): one query grouped by task."""
+    task's shares, as lights.task_light), under filters: the per-task rows counted in SQL (a
+    subquery), one row back."""
     in_scope = scope.shares.order_by().values("task")
     per_task = (
         scope.with_light(Assignment.objects.filter(task__in=in_scope))
@@ -228,49 +219,44 @@ def task_figures(scope: Scope) -> dict:
         .values("task", "task__state")
         .annotate(worst=Max(severity_annotation()))
     )
-    lights = {light: 0 for light in LIGHTS}
-    total = done = 0
-    for row in per_task:
-        lights[LIGHT_OF_SEVERITY.get(row["worst"], Light.GREEN)] += 1
-        total += 1
-        done += row["task__state"] == AssignmentState.DONE
-    return {"total": total, "done": done, "lights": lights}
+    totals = per_task.aggregate(
+        total=Count("task"),
+        done=Count("task", filter=Q(task__state=AssignmentState.DONE)),
+        **{f"worst_{light.value}": Count("task", filter=Q(worst=SEVERITY[light])) for light in LIGHTS},
+    )
+    lights = {light: totals[f"worst_{light.value}"] for light in LIGHTS}
+    return {"total": totals["total"], "done": totals["done"], "lights": lights}
 
 
 GROUPINGS = {
-    # name: (the field grouped on, its label field, the ledger parameter, the value for "none")
-    "document": ("task__source_document", "task__source_document__title", "document", NONE),
-    "section": ("task__section", "task__section", "section_exact", None),
-    "leader": ("task__responsible_leader", "task__responsible_leader", "leader", NONE),
+    # name: (the ledger parameter, the value for "none")
+    "document": ("document", NONE),
+    "section": ("section_exact", None),
+    "leader": ("leader", NONE),
 }
 NONE_LABELS = {"document": "（无来源文件）", "section": "（无章节）", "leader": "（未指定分管领导）"}
 
 
-def group_figures(scope: Scope, name: str) -> list[dict]:
-    """Per document, section or 分管领导: tasks, tasks done, shares, shares overdue; one grouped query."""
-    key, label_key, param, none_value = GROUPINGS[name]
-    grouped = (
-        scope.with_light(scope.shares)
-        .order_by()
-        .values(key, label_key)
-        .annotate(
-            tasks=Count("task", distinct=True),
-            tasks_done=Count("task", distinct=True, filter=Q(task__state=AssignmentState.DONE)),
-            tasks_overdue=Count("task", distinct=True, filter=Q(light_code=Light.RED)),
-            shares=Count("id"),
-            shares_overdue=Count("id", filter=Q(light_code=Light.RED)),
-        )
-        .order_by(key)
-    )
+def group_figures(scope: Scope, name: str, counted: list[dict]) -> list[dict]:
+    """Per document, section or 分管领导: tasks, tasks done, shares, shares overdue (counted in
+    counting.count_all); documents by id, sections and leaders by name."""
+    param, none_value = GROUPINGS[name]
+    titles = {}
+    if name == "document":
+        ids = [int(group["key"]) for group in counted if group["key"] is not None]
+        titles = {str(pk): title for pk, title in SourceDocument.objects.filter(pk__in=ids).values_list("pk", "title")}
+        counted = sorted(counted, key=lambda group: (group["key"] is None, int(group["key"] or 0)))
+    else:
+        counted = sorted(counted, key=lambda group: (group["key"] is None, group["key"] or ""))
     rows = []
-    for group in grouped:
-        value = group[key]
+    for group in counted:
+        value = group["key"]
         if value in (None, ""):
             if none_value is None:
                 continue  # an empty section cannot be selected exactly; its tasks count under the document
             value, label = none_value, NONE_LABELS[name]
         else:
-            label = group[label_key]
+            label = titles.get(value, value) if name == "document" else value
         at = {param: value}
         rows.append(
             {
@@ -323,29 +309,18 @@ def week_starts(today: dt.date, weeks: int = TREND_WEEKS) -> list[dt.date]:
     return [monday - dt.timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
 
 
-def trend(scope: Scope) -> list[dict]:
-    """Shares completed and shares newly overdue, per week over the last TREND_WEEKS weeks; one query."""
-    queryset = with_outcomes(scope.shares)
-    weeks = week_starts(scope.today)
-    counts = {}
-    for i, start in enumerate(weeks):
-        end = start + dt.timedelta(days=6)
-        counts[f"completed_{i}"] = Count("id", filter=completed_between(start, end))
-        counts[f"overdue_{i}"] = Count("id", filter=became_overdue_condition(start, end, scope.today))
-    totals = queryset.order_by().aggregate(**counts)
+def trend(scope: Scope, weeks: list[tuple[dt.date, dt.date]], counted: list[tuple[int, int]]) -> list[dict]:
+    """Shares completed and shares newly overdue, per week over the last TREND_WEEKS weeks."""
     rows = []
-    for i, start in enumerate(weeks):
-        end = start + dt.timedelta(days=6)
+    for (start, end), (completed, new_overdue) in zip(weeks, counted, strict=True):
         rows.append(
             {
                 "week": f"{start:%m-%d}",
                 "start": start.isoformat(),
                 "end": end.isoformat(),
-                "completed": scope.figure(
-                    totals[f"completed_{i}"], "shares", completed_after=start, completed_before=end
-                ),
+                "completed": scope.figure(completed, "shares", completed_after=start, completed_before=end),
                 "new_overdue": scope.figure(
-                    totals[f"overdue_{i}"], "shares", became_overdue_after=start, became_overdue_before=end
+                    new_overdue, "shares", became_overdue_after=start, became_overdue_before=end
                 ),
             }
         )

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -212,7 +213,11 @@ def effective_deadline_annotation(queryset) -> models.Expression:
     moved = {d: calendar.effective_deadline(d) for d in days if d is not None and not calendar.is_working_day(d)}
     if not moved:
         return models.F("deadline")
-    whens = [models.When(deadline=day, then=models.Value(due)) for day, due in sorted(moved.items())]
+    # One branch per date in force (a weekend or a holiday's days share theirs), not per moved day.
+    moved_to: dict[dt.date, list[dt.date]] = {}
+    for day, due in sorted(moved.items()):
+        moved_to.setdefault(due, []).append(day)
+    whens = [models.When(deadline__in=days, then=models.Value(due)) for due, days in sorted(moved_to.items())]
     return models.Case(*whens, default=models.F("deadline"), output_field=models.DateField())
 
 
@@ -240,26 +245,51 @@ def light_annotation(today: dt.date, queryset) -> models.Case:
     - overdue: today > effective_deadline(deadline)  ⟺  deadline <= the last working day before today;
     - due soon: effective_deadline(deadline) < yellow_boundary(today)
       ⟺  deadline <= the last working day before that boundary;
-    - a unit that asked for completion is judged on the day it asked: those few rows are
-      judged by is_overdue itself.
+    - a unit that asked for completion is judged on the day it asked (asked_late_condition).
     tests/test_lights.py checks that both forms agree on every case.
     """
     last_working_day = calendar.previous_working_day(today)
     soon_until = calendar.previous_working_day(yellow_boundary(today))
     active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
-    asked = queryset.select_related(None).filter(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
-    asked_late = [
-        a.pk for a in asked.only("pk", "state", "deadline", "completion_requested_at") if is_overdue(a, today)
-    ]
+    asked_late = asked_late_condition(today, queryset)
     missing = _missing_condition(today)
     return models.Case(
         models.When(state=AssignmentState.DONE, then=models.Value(Light.GREY)),
         models.When(state__in=active, deadline__lte=last_working_day, then=models.Value(Light.RED)),
-        models.When(pk__in=asked_late, then=models.Value(Light.RED)),
+        models.When(asked_late, then=models.Value(Light.RED)),
         models.When(state__in=active, deadline__lte=soon_until, then=models.Value(Light.YELLOW)),
         models.When(models.Q(state__in=active) & missing, then=models.Value(Light.YELLOW)),
         default=models.Value(Light.GREEN),
         output_field=models.CharField(),
+    )
+
+
+def asked_late_condition(today: dt.date, queryset) -> models.Q:
+    """is_overdue's rule for shares that asked for completion, as a condition: the day they asked
+    (local) is after their deadline in force (or, without a recorded day, today is). A subquery
+    over the few asking shares, with effective_deadline_annotation: no rows judged in Python, no
+    list of ids in the statement."""
+    asked = queryset.model.objects.filter(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
+    asked = asked.annotate(due=effective_deadline_annotation(asked), asked_on=TruncDate("completion_requested_at"))
+    # The date in force is never before the deadline: asking on or before the deadline is on time
+    # (checked first, cheaply), only the others are compared with the date in force.
+    late = asked.filter(
+        (models.Q(asked_on__gt=models.F("deadline")) & models.Q(asked_on__gt=models.F("due")))
+        | models.Q(completion_requested_at__isnull=True, due__lt=today)
+    )
+    # Compiled once: the condition is used by several queries of one page (count, list, lights),
+    # and compiling its date branches again for each cost more than running it.
+    sql, params = late.order_by().values("pk").query.sql_with_params()
+    return models.Q(pk__in=RawSQL(sql, params))  # noqa: S611 (the ORM's own SQL, values as parameters)
+
+
+def overdue_condition(today: dt.date, queryset) -> models.Q:
+    """light_annotation's red rule alone, as a plain condition on the share's own columns (no
+    join, and the (state, deadline) index serves it): open past its deadline in force, or asked
+    for completion too late. Same answer as light_annotation(...) == Light.RED."""
+    active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
+    return models.Q(state__in=active, deadline__lte=calendar.previous_working_day(today)) | asked_late_condition(
+        today, queryset
     )
 
 

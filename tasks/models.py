@@ -185,6 +185,14 @@ class Assignment(models.Model):
             models.Index(fields=["unit", "state", "deadline"], name="assignment_unit_open_idx"),
             # Reminders and overdue counts: open assignments by deadline.
             models.Index(fields=["state", "deadline"], name="assignment_due_idx"),
+            # The 工作台's queue of completion requests, oldest first (dashboard.views.workbench).
+            models.Index(fields=["state", "completion_requested_at", "id"], name="assignment_requested_idx"),
+            # Open shares in deadline order (the 工作台's longest overdue first, the ledger's overdue).
+            models.Index(
+                fields=["deadline", "task_id", "id"],
+                name="assignment_open_deadline_idx",
+                condition=models.Q(state__in=["pending", "in_progress"]),
+            ),
         ]
 
     def __str__(self) -> str:

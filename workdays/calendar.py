@@ -13,6 +13,7 @@ Tests call `clear_cache()`.
 """
 
 import datetime as dt
+import hashlib
 import time
 
 import chinese_calendar
@@ -26,12 +27,12 @@ CACHE_SECONDS = 300
 # How far add_working_days/next_working_day will look before giving up (a data error, not a calendar).
 _MAX_SCAN_DAYS = 3660
 
-_cache: dict[str, object] = {"loaded": 0.0, "overrides": None, "years": None, "days": {}}
+_cache: dict[str, object] = {"loaded": 0.0, "overrides": None, "years": None, "days": {}, "fingerprint": None}
 
 
 def clear_cache() -> None:
     """Forget the cached overrides and answers (after a save, and between tests)."""
-    _cache.update(loaded=0.0, overrides=None, years=None, days={})
+    _cache.update(loaded=0.0, overrides=None, years=None, days={}, fingerprint=None)
 
 
 def _overrides() -> tuple[dict[dt.date, bool], set[int]]:
@@ -40,8 +41,19 @@ def _overrides() -> tuple[dict[dt.date, bool], set[int]]:
     if _cache["overrides"] is None or now - float(_cache["loaded"]) > CACHE_SECONDS:
         rows = dict(HolidayOverride.objects.values_list("date", "kind"))
         overrides = {day: kind == HolidayKind.WORKDAY for day, kind in rows.items()}
-        _cache.update(loaded=now, overrides=overrides, years={day.year for day in overrides}, days={})
+        _cache.update(loaded=now, overrides=overrides, years={day.year for day in overrides}, days={}, fingerprint=None)
     return _cache["overrides"], _cache["years"]  # type: ignore[return-value]
+
+
+def fingerprint() -> str:
+    """A digest of the overrides this process judges by: it changes when they do, and is the same
+    in every process that has read the same rows (what is cached from the calendar's answers
+    carries it, e.g. dashboard.cache)."""
+    overrides, _ = _overrides()
+    if _cache["fingerprint"] is None:
+        text = ",".join(f"{day:%Y%m%d}{int(working)}" for day, working in sorted(overrides.items()))
+        _cache["fingerprint"] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return _cache["fingerprint"]  # type: ignore[return-value]
 
 
 def package_covers(year: int) -> bool:

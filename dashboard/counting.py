@@ -1,0 +1,190 @@
+"""Every count of the 统计看板 in one SQL statement, over one scan of the counted shares.
+
+The counted shares (Scope.shares: the ledger's filter set, the person's scope) are judged once,
+row by row, in a common table expression: light, done, on time, no report this period, extension
+requested, under an open 督办单, completed or newly overdue in each trend week. Everything the
+page shows is then grouped from that one scan, in the same statement:
+- per unit and role (承办 counts, lights);
+- per task (a derived table), then per document, section and 分管领导 (tasks, tasks done, tasks
+  with an overdue share, shares, shares overdue) and the task totals (by state and worst light);
+- the trend weeks.
+
+The conditions are the ones the ledger's filters use (tasks.lights, tasks.filters), written as the
+same ORM expressions; only the grouping around them is SQL text, portable between PostgreSQL and
+SQLite. Before this, each group was its own scan of the shares (and the task lights came back as
+one row per task into Python).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+
+from reminders.models import OrderState, SupervisionOrder
+from tasks.filters import became_overdue_condition, completed_between, with_outcomes
+from tasks.lights import SEVERITY, Light, on_time_condition, report_missing_condition
+from tasks.models import AssignmentState, ExtensionRequest
+
+RED, YELLOW, GREEN, GREY = (SEVERITY[light] for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY))
+UNIT_COUNTS = (
+    "assigned",
+    "done",
+    "on_time",
+    "overdue",
+    "no_report",
+    "extensions",
+    "grey",
+    "green",
+    "yellow",
+    "red",
+    "supervised",
+)
+GROUP_COUNTS = ("tasks", "tasks_done", "tasks_overdue", "shares", "shares_overdue")
+TASK_COUNTS = ("total", "done", "grey", "green", "yellow", "red")
+DIMENSIONS = {"document": "doc", "section": "section", "leader": "leader"}
+
+
+@dataclass
+class Counts:
+    units: list[dict] = field(default_factory=list)  # {unit, role, **UNIT_COUNTS}
+    groups: dict[str, list[dict]] = field(default_factory=dict)  # name -> [{key, **GROUP_COUNTS}]
+    tasks: dict = field(default_factory=dict)  # TASK_COUNTS, worst light over the counted shares
+    trend: list[tuple[int, int]] = field(default_factory=list)  # (completed, newly overdue) per week
+
+
+def _flag(condition) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def severity_of(light: Case) -> Case:
+    """lights.light_annotation's rules, giving the severity number (灰 0 < 绿 1 < 黄 2 < 红 3) at
+    once: the same conditions in the same order, judged once per row (lights.severity_annotation
+    compares the light's text with each light in turn, judging the rules up to four times)."""
+    cases = [When(case.condition, then=Value(SEVERITY[Light(case.result.value)])) for case in light.cases]
+    return Case(*cases, default=Value(SEVERITY[Light(light.default.value)]), output_field=IntegerField())
+
+
+def _share_rows(scope, weeks: list[tuple[dt.date, dt.date]]):
+    """The counted shares, one row each, with every condition judged once (0/1 columns)."""
+    scope.with_light(scope.shares)  # judges the light's rules once (Scope.light)
+    extension = Exists(ExtensionRequest.objects.filter(assignment=OuterRef("pk")))
+    supervised = Exists(SupervisionOrder.objects.filter(assignment=OuterRef("pk"), state=OrderState.OPEN))
+    columns = {
+        "c_task": F("task_id"),
+        "c_unit": F("unit_id"),
+        "c_role": F("role"),
+        "c_task_state": F("task__state"),
+        "c_doc": F("task__source_document_id"),
+        "c_section": F("task__section"),
+        "c_leader": F("task__responsible_leader"),
+        "c_sev": severity_of(scope.light),
+        "f_done": _flag(Q(state=AssignmentState.DONE)),
+        "f_on_time": _flag(on_time_condition()),
+        "f_no_report": _flag(report_missing_condition(scope.today)),
+        "f_extension": _flag(extension),
+        "f_supervised": _flag(supervised),
+    }
+    for i, (start, end) in enumerate(weeks):
+        columns[f"f_completed_{i}"] = _flag(completed_between(start, end))
+        columns[f"f_overdue_{i}"] = _flag(became_overdue_condition(start, end, scope.today))
+    queryset = scope.with_light(with_outcomes(scope.shares)).annotate(**columns).order_by().values(*columns)
+    return queryset.query.sql_with_params()
+
+
+def _is(column: str, value: int) -> str:
+    return f"CASE WHEN {column} = {int(value)} THEN 1 ELSE 0 END"
+
+
+def count_all(scope, weeks: list[tuple[dt.date, dt.date]]) -> Counts:
+    """All the counts, in one statement."""
+    shares_sql, shares_params = _share_rows(scope, weeks)
+    params = list(shares_params)
+    done = "%s"
+    width = max(len(UNIT_COUNTS), 2 * len(weeks), len(TASK_COUNTS), len(GROUP_COUNTS))
+
+    def branch(kind: str, key: str, role: str, counts: list[str], source: str, group: str = "") -> str:
+        counts = counts + ["0"] * (width - len(counts))
+        numbers = ", ".join(f"{c} AS n{i}" for i, c in enumerate(counts))
+        # Only this module's constants and column names go into the text; values are parameters.
+        return f"SELECT '{kind}' AS kind, {key} AS k, {role} AS r, {numbers} FROM {source}{group}"  # noqa: S608
+
+    branches = [
+        branch(
+            "unit",
+            "CAST(c_unit AS TEXT)",
+            "c_role",
+            [
+                "COUNT(*)",
+                "SUM(f_done)",
+                "SUM(f_on_time)",
+                f"SUM({_is('c_sev', RED)})",
+                "SUM(f_no_report)",
+                "SUM(f_extension)",
+                f"SUM({_is('c_sev', GREY)})",
+                f"SUM({_is('c_sev', GREEN)})",
+                f"SUM({_is('c_sev', YELLOW)})",
+                f"SUM({_is('c_sev', RED)})",
+                "SUM(f_supervised)",
+            ],
+            "s",
+            " GROUP BY c_unit, c_role",
+        )
+    ]
+    for name, column in DIMENSIONS.items():
+        branches.append(
+            branch(
+                name,
+                f"CAST({column} AS TEXT)",
+                "''",
+                [
+                    "COUNT(*)",
+                    f"SUM(CASE WHEN task_state = {done} THEN 1 ELSE 0 END)",
+                    "SUM(CASE WHEN red > 0 THEN 1 ELSE 0 END)",
+                    "SUM(shares)",
+                    "SUM(red)",
+                ],
+                "t",
+                f" GROUP BY {column}",
+            )
+        )
+        params.append(AssignmentState.DONE)
+    branches.append(
+        branch(
+            "tasks",
+            "''",
+            "''",
+            [
+                "COUNT(*)",
+                f"SUM(CASE WHEN task_state = {done} THEN 1 ELSE 0 END)",
+                *(f"SUM({_is('worst', severity)})" for severity in (GREY, GREEN, YELLOW, RED)),
+            ],
+            "t",
+        )
+    )
+    params.append(AssignmentState.DONE)
+    trend_counts = []
+    for i in range(len(weeks)):
+        trend_counts += [f"SUM(f_completed_{i})", f"SUM(f_overdue_{i})"]
+    branches.append(branch("trend", "''", "''", trend_counts, "s"))
+    sql = (  # the ORM's SQL for the shares (with its parameters), then the groupings above
+        f"WITH s AS ({shares_sql}), "  # noqa: S608
+        "t AS (SELECT c_task, MAX(c_task_state) AS task_state, MAX(c_doc) AS doc, MAX(c_section) AS section, "
+        f"MAX(c_leader) AS leader, COUNT(*) AS shares, SUM({_is('c_sev', RED)}) AS red, MAX(c_sev) AS worst "
+        "FROM s GROUP BY c_task) " + " UNION ALL ".join(branches)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    counts = Counts(groups={name: [] for name in DIMENSIONS})
+    for kind, key, role, *numbers in rows:
+        numbers = [int(n or 0) for n in numbers]
+        if kind == "unit":
+            counts.units.append({"unit": int(key), "role": role, **dict(zip(UNIT_COUNTS, numbers, strict=False))})
+        elif kind == "tasks":
+            counts.tasks = dict(zip(TASK_COUNTS, numbers, strict=False))
+        elif kind == "trend":
+            counts.trend = [(numbers[2 * i], numbers[2 * i + 1]) for i in range(len(weeks))]
+        else:
+            counts.groups[kind].append({"key": key, **dict(zip(GROUP_COUNTS, numbers, strict=False))})
+    return counts
