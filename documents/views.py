@@ -17,7 +17,8 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.guards import StaleVersion, require_supervisor, run_action
 from units.models import Unit, UnitGroup
+from units.paging import slice_page
 from workdays import calendar
 
 from . import services
@@ -159,16 +161,30 @@ def _after_change(request, item: DraftItem, *, error: str = "") -> HttpResponse:
 
 @login_required
 def document_list(request):
+    """The documents one may read, newest first, a page at a time; each row's item counts are
+    counted for that row only (correlated subqueries after the LIMIT, not a join of every item)."""
+    items = DraftItem.objects.filter(document=OuterRef("pk"))
     documents = (
         SourceDocument.objects.visible_to(request.user)
         .select_related("uploaded_by")
         .annotate(
-            item_count=Count("items", filter=~Q(items__state=ReviewState.MERGED)),
-            pending_count=Count("items", filter=Q(items__state=ReviewState.PENDING)),
-            published_count=Count("items", filter=Q(items__state=ReviewState.PUBLISHED)),
+            item_count=_count_of(items.exclude(state=ReviewState.MERGED)),
+            pending_count=_count_of(items.filter(state=ReviewState.PENDING)),
+            published_count=_count_of(items.filter(state=ReviewState.PUBLISHED)),
         )
+        .order_by("-created", "-id")
     )
-    return render(request, "documents/list.html", {"documents": documents})
+    page = slice_page(documents, request.GET.get("page"), DOCUMENTS_PER_PAGE)
+    return render(request, "documents/list.html", {"documents": page.rows, "page": page})
+
+
+DOCUMENTS_PER_PAGE = 50
+
+
+def _count_of(rows):
+    """COUNT(*) of `rows` (correlated with OuterRef) as an integer annotation, 0 when none."""
+    counted = rows.order_by().values("document").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @login_required

@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from workdays import calendar
@@ -247,10 +248,7 @@ def light_annotation(today: dt.date, queryset) -> models.Case:
     last_working_day = calendar.previous_working_day(today)
     soon_until = calendar.previous_working_day(yellow_boundary(today))
     active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
-    asked = queryset.select_related(None).filter(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
-    asked_late = [
-        a.pk for a in asked.only("pk", "state", "deadline", "completion_requested_at") if is_overdue(a, today)
-    ]
+    asked_late = asked_late_ids(today, queryset)
     missing = _missing_condition(today)
     return models.Case(
         models.When(state=AssignmentState.DONE, then=models.Value(Light.GREY)),
@@ -261,6 +259,44 @@ def light_annotation(today: dt.date, queryset) -> models.Case:
         default=models.Value(Light.GREEN),
         output_field=models.CharField(),
     )
+
+
+def asked_late_ids(today: dt.date, queryset) -> list[int]:
+    """Ids of `queryset`'s shares that asked for completion after their deadline in force (red
+    while the request waits), judged by is_overdue itself.
+
+    Read as plain tuples, without the queryset's ordering (which joined the tasks and the
+    documents to sort rows nobody sees)."""
+    candidates = (
+        queryset.select_related(None)
+        .order_by()
+        .filter(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
+        .values_list("pk", "deadline", "completion_requested_at")
+    )
+    late = []
+    for pk, deadline, requested_at in candidates:
+        # is_overdue's rule for a request (without a request time: judged on today).
+        asked_on = _local_date(requested_at) if requested_at else today
+        if asked_on > calendar.effective_deadline(deadline):
+            late.append(pk)
+    return late
+
+
+def overdue_condition(today: dt.date, queryset) -> models.Q:
+    """逾期 (the red of light_annotation) as a plain condition on `queryset`'s rows, for filters.
+
+    Unlike filtering on the light's CASE, the database reads open shares past the last working
+    day before today from the (state, deadline) index; a share that asked for completion is
+    judged in SQL on the day it asked against its effective deadline (is_overdue's rule), not
+    through a list of ids that grows with the data. One query reads the distinct deadlines."""
+    active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
+    last_working_day = calendar.previous_working_day(today)
+    asked = models.Q(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
+    effective = effective_deadline_annotation(queryset.filter(asked))
+    asked_late = models.Q(GreaterThan(TruncDate("completion_requested_at"), effective)) | models.Q(
+        completion_requested_at__isnull=True, deadline__lte=last_working_day
+    )
+    return models.Q(state__in=active, deadline__lte=last_working_day) | (asked & asked_late)
 
 
 def _due_day_window(cycle: str, today: dt.date) -> models.Q:
