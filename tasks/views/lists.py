@@ -4,7 +4,7 @@ from pathlib import PurePath
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -23,8 +23,11 @@ from ..models import (
     OPEN_STATES,
     Assignment,
     AssignmentState,
+    Comment,
     Evidence,
     ExtensionRequest,
+    Indicator,
+    Instruction,
     ProgressReport,
     Task,
     TaskEvent,
@@ -292,15 +295,18 @@ def _share_line(share) -> str:
 def detail(request, task_id: int):
     """A task: its assignments and lights, the report timeline, the source passage, history, extensions."""
     today = timezone.localdate()
-    task = _get_task_for_user(request, task_id)
+    # Whether the task has each kind of rarer row, in the task's own query: a kind it lacks costs
+    # no query of its own (most tasks have no 批示, discussion, indicators, 督办单 or files).
+    task = _get_task_for_user(request, task_id, **_detail_presence())
     user = request.user
     assignments = list(
         task.assignments.select_related("unit")
         .annotate(has_reports=Exists(ProgressReport.objects.filter(assignment=OuterRef("pk"))))
         .order_by("role", "unit__sort_order", "id")
     )
-    editable = set(Assignment.objects.editable_by(user).filter(task=task).values_list("pk", flat=True))
-    own_units = set(user.memberships.values_list("unit_id", flat=True))
+    # The person's units, read once (and kept on the user for the page's header).
+    own_units = {unit.pk for unit in user.member_units}
+    editable = _editable_ids(user, assignments, own_units)
     for a in assignments:
         a.task = task
         a.light = assignment_light(a, today, cycle=task.reporting_cycle, due_day=task.report_due_day)
@@ -322,7 +328,7 @@ def detail(request, task_id: int):
         ProgressReport.objects.visible_to(user)
         .filter(assignment__task=task)
         .select_related("assignment__unit", "author", "reviewed_by")
-        .prefetch_related("evidence")
+        .prefetch_related("evidence" if task.has_evidence else Prefetch("evidence", Evidence.objects.none()))
     )
     events = list(TaskEvent.objects.filter(task=task).select_related("actor").prefetch_related("changes"))
     if not user.reads_everything and not any(a.is_lead and a.pk in editable for a in assignments):
@@ -335,16 +341,23 @@ def detail(request, task_id: int):
         ExtensionRequest.objects.visible_to(user)
         .filter(assignment__task=task)
         .select_related("assignment__unit", "requested_by", "decided_by")
+        if task.has_extensions
+        else []
     )
     # 批示 and the discussion: for everyone who may read the task; mentions highlighted.
-    comments = list(task.comments.select_related("author", "author_unit").prefetch_related("mentioned_units"))
+    comments = (
+        list(task.comments.select_related("author", "author_unit").prefetch_related("mentioned_units"))
+        if task.has_comments
+        else []
+    )
     forms = discussion.mention_forms(a.unit for a in assignments) if comments else []
     for c in comments:
         c.segments = discussion.segments(c.text, forms)
         c.mentions_mine = any(u.pk in own_units for u in c.mentioned_units.all())
     ctx = {
         "task": task,
-        "instructions": task.instructions.select_related("author"),
+        "instructions": task.instructions.select_related("author") if task.has_instructions else [],
+        "orders": task.supervision_orders.all() if task.has_orders else [],
         "comments": comments,
         "can_instruct": discussion.can_instruct(user),
         # 督查室, or a person whose unit shares the task (discussion.can_comment, without a query).
@@ -356,13 +369,37 @@ def detail(request, task_id: int):
         "reports": reports,
         "events": events,
         "extensions": extensions,
-        "indicators": task.indicators.all(),
+        "indicators": task.indicators.all() if task.has_indicators else [],
         "source_item": task.source_item,
         "warnings": [w for w in {calendar.coverage_warning(a.deadline.year) for a in assignments if a.deadline} if w],
         "today": today,
         "can_correct": user.is_supervisor,
     }
     return render(request, "tasks/detail.html", ctx)
+
+
+def _detail_presence() -> dict:
+    """EXISTS annotations for the task page: which of the task's rarer rows it has at all."""
+    orders = Task._meta.get_field("supervision_orders").related_model  # reminders/, above this app
+    task = OuterRef("pk")
+    return {
+        "has_instructions": Exists(Instruction.objects.filter(task=task)),
+        "has_comments": Exists(Comment.objects.filter(task=task)),
+        "has_indicators": Exists(Indicator.objects.filter(task=task)),
+        "has_orders": Exists(orders.objects.filter(task=task)),
+        "has_extensions": Exists(ExtensionRequest.objects.filter(assignment__task=task)),
+        "has_evidence": Exists(Evidence.objects.filter(report__assignment__task=task)),
+    }
+
+
+def _editable_ids(user, assignments, own_units: set[int]) -> set[int]:
+    """Assignment.objects.editable_by(user) over the task's shares, without a query: supervisors
+    change everything, leaders nothing, unit people their own units' shares."""
+    if user.is_supervisor:
+        return {a.pk for a in assignments}
+    if user.is_leader:
+        return set()
+    return {a.pk for a in assignments if a.unit_id in own_units}
 
 
 @login_required
