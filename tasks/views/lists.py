@@ -33,7 +33,7 @@ from ..models import (
     TaskEvent,
 )
 from ..paging import BoundedRequestConfig
-from ..tables import AssignmentTable, MyWorkTable, light_badge
+from ..tables import AssignmentTable, MyWorkTable, light_badge, link
 from .access import (
     PER_PAGE,
     _base_assignments,
@@ -96,10 +96,10 @@ def ledger(request):
     ctx = {
         "filter": filterset,
         "form_fields": [filterset.form[name] for name in AssignmentFilter.FORM_FIELDS],
-        "conditions": _link_conditions(filterset),
+        "conditions": link_conditions(filterset),
         "warnings": _calendar_warnings(request, today),
         "view": view,
-        "views": _view_links(request, view),
+        "views": _viewlinks(request, view),
         # Query strings for the sort and page links, built here: in a template `request.GET.items`
         # would read a parameter named "items" (?items=-1 answered 500).
         "query_without_page": _query_without(request, "page"),
@@ -129,7 +129,7 @@ def _query_without(request, *names: str) -> str:
     return f"&{params.urlencode()}" if params else ""
 
 
-def _view_links(request, current: str) -> list[tuple[str, str, bool]]:
+def _viewlinks(request, current: str) -> list[tuple[str, str, bool]]:
     """The 按任务 / 按承办单位 toggle, keeping every filter."""
     links = []
     for value, label in LEDGER_VIEWS.items():
@@ -144,7 +144,7 @@ def _view_links(request, current: str) -> list[tuple[str, str, bool]]:
     return links
 
 
-def _link_conditions(filterset) -> list[tuple[str, str]]:
+def link_conditions(filterset) -> list[tuple[str, str]]:
     """Conditions set by a dashboard link (not in the form), shown so nobody wonders why rows are missing."""
     if not filterset.is_bound or not filterset.is_valid():
         return []
@@ -234,6 +234,7 @@ def _task_rows(page, user, today) -> list[dict]:
         rows.append(
             {
                 "task": task,
+                "url": link("tasks:detail", task.pk),
                 "group": group if group != previous else None,
                 "leads": leads,
                 # The share lists are written in Python (format_html), not by template loops:
