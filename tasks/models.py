@@ -96,6 +96,8 @@ class Task(models.Model):
             # The ledger sorted by deadline (PostgreSQL's ascending order puts nulls last, as the
             # sort asks); the descending sort's index is PostgreSQL-only (migration 0010).
             models.Index(fields=["deadline", "id"], name="task_deadline_idx"),
+            # The ledger sorted by 序号, and its search for a 序号.
+            models.Index(fields=["number", "id"], name="task_number_idx"),
             # The header search lists the newest matching tasks first.
             models.Index(fields=["created", "id"], name="task_created_idx"),
         ]

@@ -1,4 +1,4 @@
-"""Indexes that match the ledger's deadline sorts and the header search's newest-first order.
+"""Indexes that match the ledger's deadline and 序号 sorts and the header search's newest-first order.
 
 The descending deadline sort (nulls last, as tasks.views.lists.TASK_SORTS asks) needs
 `DESC NULLS LAST` in the index itself, which SQLite does not accept: it is created on
@@ -33,6 +33,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="task",
             index=models.Index(fields=["deadline", "id"], name="task_deadline_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="task",
+            index=models.Index(fields=["number", "id"], name="task_number_idx"),
         ),
         migrations.AddIndex(
             model_name="task",
