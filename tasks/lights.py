@@ -217,6 +217,37 @@ def effective_deadline_annotation(queryset) -> models.Expression:
     return models.Case(*whens, default=models.F("deadline"), output_field=models.DateField())
 
 
+class _Mapped(models.Func):
+    """A date column through a literal list of (date, mapped date) pairs, itself when the date is
+    not listed: `CASE column WHEN d1 THEN m1 … ELSE column END`, as one expression holding the
+    pairs. The same CASE built of When() objects was copied with every queryset the ledger
+    chained from the filter (a hundred WHENs, thousands of objects: most of 仅看逾期's own time)."""
+
+    output_field = models.DateField()
+
+    def __init__(self, expression, pairs):
+        super().__init__(expression)
+        self.pairs = tuple(pairs)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        if not self.pairs:
+            return column, params
+        whens = " ".join(["WHEN %s THEN %s"] * len(self.pairs))
+        listed = [value for pair in self.pairs for value in pair]
+        return f"CASE {column} {whens} ELSE {column} END", (*params, *listed, *params)
+
+
+def _effective_deadline_lookup(queryset) -> models.Expression:
+    """effective_deadline_annotation's mapping (the deadlines on a non-working day, read once, to
+    their next working day) as one _Mapped expression."""
+    days = queryset.select_related(None).order_by().values_list("deadline", flat=True).distinct()
+    moved = sorted(
+        (d, calendar.effective_deadline(d)) for d in days if d is not None and not calendar.is_working_day(d)
+    )
+    return _Mapped(models.F("deadline"), moved)
+
+
 def finished_day_annotation() -> models.Expression:
     """The local day a share's work counted as finished: the day it asked for completion (the
     rule is_overdue uses), or the day it was closed when it never asked (supporting shares)."""
@@ -292,7 +323,7 @@ def overdue_condition(today: dt.date, queryset) -> models.Q:
     active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
     last_working_day = calendar.previous_working_day(today)
     asked = models.Q(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
-    effective = effective_deadline_annotation(queryset.filter(asked))
+    effective = _effective_deadline_lookup(queryset.filter(asked))
     asked_late = models.Q(GreaterThan(TruncDate("completion_requested_at"), effective)) | models.Q(
         completion_requested_at__isnull=True, deadline__lte=last_working_day
     )
