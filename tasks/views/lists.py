@@ -89,7 +89,8 @@ def ledger(request):
     view = request.GET.get("view") if request.GET.get("view") in LEDGER_VIEWS else "tasks"
     # visible_to() itself: no `id IN (SELECT id …)` around it. Sorted by the document's id, not by
     # SourceDocument's default ordering (that would join and sort every row by upload time).
-    visible = Assignment.objects.visible_to(request.user).select_related("task", "task__source_document", "unit")
+    visible, task_ids = _visible_shares(request.user)
+    visible = visible.select_related("task", "task__source_document", "unit")
     filterset = AssignmentFilter(
         request.GET or None,
         queryset=visible.order_by("task__source_document_id", "task_id", "role", "id"),
@@ -117,14 +118,27 @@ def ledger(request):
     else:
         # Every task has at least one share (the last one cannot be removed): a person who reads
         # everything and sets no condition sees every task, without a semi-join over all shares.
-        everything = request.user.reads_everything and not _has_conditions(filterset)
-        page = _task_page(request, None if everything else shares, today)
+        conditions = _has_conditions(filterset)
+        everything = request.user.reads_everything and not conditions
+        page = _task_page(request, None if everything else shares, today, task_ids, shares_narrow=conditions)
         grouped = request.GET.get("sort") not in TASK_SORTS
         rows = _task_rows(page, request.user, today)
         for row in rows:
             row["html"] = _row_html(row, grouped)
         ctx.update(page=page, rows=rows, total=page.paginator.count, grouped=grouped, sort=request.GET.get("sort"))
     return render(request, "tasks/ledger.html", ctx)
+
+
+def _visible_shares(user):
+    """Assignment.objects.visible_to(user), and for a unit person the ids of the tasks their
+    units share, read first as a list: the database then knows they are a few hundred. As a
+    nested subquery it expected them everywhere and walked thousands of tasks in document order
+    (or read every task) to find the page's 50."""
+    if user.reads_everything or not user.is_authenticated:
+        return Assignment.objects.visible_to(user), None
+    shared = Assignment.objects.filter(unit__in=user.memberships.values("unit")).order_by()
+    task_ids = list(shared.values_list("task_id", flat=True).distinct())
+    return Assignment.objects.filter(task__in=task_ids), task_ids
 
 
 def _query_without(request, *names: str) -> str:
@@ -189,10 +203,18 @@ def _has_conditions(filterset) -> bool:
     )
 
 
-def _task_page(request, shares, today):
+def _task_page(request, shares, today, task_ids=None, *, shares_narrow=True):
     """The page of tasks with at least one selected share (every task when `shares` is None), in
-    document order (or by deadline)."""
-    tasks = Task.objects.all() if shares is None else Task.objects.filter(pk__in=shares.order_by().values("task"))
+    document order (or by deadline). `task_ids`: every task the person may read, when that is a
+    list (a unit person's); `shares_narrow`: whether conditions select fewer shares than that."""
+    if task_ids is not None:
+        tasks = Task.objects.filter(pk__in=task_ids)
+        if shares_narrow:
+            tasks = tasks.filter(pk__in=shares.order_by().values("task"))
+        else:
+            shares = None  # the page's count is the list's length
+    else:
+        tasks = Task.objects.all() if shares is None else Task.objects.filter(pk__in=shares.order_by().values("task"))
     tasks = tasks.select_related("source_document").annotate(
         latest_progress=Subquery(_latest_consolidated.values("progress")[:1]),
         latest_progress_at=Subquery(_latest_consolidated.values("created")[:1]),
@@ -202,7 +224,7 @@ def _task_page(request, shares, today):
         tasks = tasks.order_by(*TASK_SORTS[sort])
     else:
         tasks = tasks.order_by(F("source_document_id").asc(nulls_last=True), "id")
-    paginator = _TaskPaginator(tasks, PER_PAGE, shares=shares)
+    paginator = _TaskPaginator(tasks, PER_PAGE, shares=shares, known=None if shares_narrow else task_ids)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -211,12 +233,14 @@ class _TaskPaginator(Paginator):
     alone (every share has its task): the same number as counting the tasks IN those shares,
     without reading every task to match them."""
 
-    def __init__(self, tasks, per_page, *, shares):
+    def __init__(self, tasks, per_page, *, shares, known=None):
         super().__init__(tasks, per_page)
-        self.shares = shares
+        self.shares, self.known = shares, known
 
     @cached_property
     def count(self) -> int:
+        if self.known is not None:  # the tasks are exactly these (distinct) ids
+            return len(self.known)
         if self.shares is None:
             return super().count
         return self.shares.select_related(None).order_by().values("task_id").distinct().count()
