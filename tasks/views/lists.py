@@ -89,8 +89,7 @@ def ledger(request):
     view = request.GET.get("view") if request.GET.get("view") in LEDGER_VIEWS else "tasks"
     # visible_to() itself: no `id IN (SELECT id …)` around it. Sorted by the document's id, not by
     # SourceDocument's default ordering (that would join and sort every row by upload time).
-    visible, task_ids = _visible_shares(request.user)
-    visible = visible.select_related("task", "task__source_document", "unit")
+    visible = Assignment.objects.visible_to(request.user).select_related("task", "task__source_document", "unit")
     filterset = AssignmentFilter(
         request.GET or None,
         queryset=visible.order_by("task__source_document_id", "task_id", "role", "id"),
@@ -120,7 +119,9 @@ def ledger(request):
         # everything and sets no condition sees every task, without a semi-join over all shares.
         conditions = _has_conditions(filterset)
         everything = request.user.reads_everything and not conditions
-        page = _task_page(request, None if everything else shares, today, task_ids, shares_narrow=conditions)
+        # A unit person without conditions: their tasks' ids, read as a list (in place of a count).
+        task_ids = None if conditions or request.user.reads_everything else _shared_task_ids(request.user)
+        page = _task_page(request, None if everything else shares, today, task_ids)
         grouped = request.GET.get("sort") not in TASK_SORTS
         rows = _task_rows(page, request.user, today)
         for row in rows:
@@ -129,16 +130,12 @@ def ledger(request):
     return render(request, "tasks/ledger.html", ctx)
 
 
-def _visible_shares(user):
-    """Assignment.objects.visible_to(user), and for a unit person the ids of the tasks their
-    units share, read first as a list: the database then knows they are a few hundred. As a
-    nested subquery it expected them everywhere and walked thousands of tasks in document order
-    (or read every task) to find the page's 50."""
-    if user.reads_everything or not user.is_authenticated:
-        return Assignment.objects.visible_to(user), None
+def _shared_task_ids(user) -> list[int]:
+    """The ids of the tasks a unit person's units share (what they may read), as a list: the
+    database then knows they are a few hundred. As a nested subquery it expected them everywhere
+    and walked thousands of tasks in document order (or read every task) to find the page's 50."""
     shared = Assignment.objects.filter(unit__in=user.memberships.values("unit")).order_by()
-    task_ids = list(shared.values_list("task_id", flat=True).distinct())
-    return Assignment.objects.filter(task__in=task_ids), task_ids
+    return list(shared.values_list("task_id", flat=True).distinct())
 
 
 def _query_without(request, *names: str) -> str:
@@ -203,16 +200,11 @@ def _has_conditions(filterset) -> bool:
     )
 
 
-def _task_page(request, shares, today, task_ids=None, *, shares_narrow=True):
+def _task_page(request, shares, today, task_ids=None):
     """The page of tasks with at least one selected share (every task when `shares` is None), in
-    document order (or by deadline). `task_ids`: every task the person may read, when that is a
-    list (a unit person's); `shares_narrow`: whether conditions select fewer shares than that."""
+    document order (or by deadline); exactly the tasks `task_ids` when that list is given."""
     if task_ids is not None:
         tasks = Task.objects.filter(pk__in=task_ids)
-        if shares_narrow:
-            tasks = tasks.filter(pk__in=shares.order_by().values("task"))
-        else:
-            shares = None  # the page's count is the list's length
     else:
         tasks = Task.objects.all() if shares is None else Task.objects.filter(pk__in=shares.order_by().values("task"))
     tasks = tasks.select_related("source_document").annotate(
@@ -224,7 +216,7 @@ def _task_page(request, shares, today, task_ids=None, *, shares_narrow=True):
         tasks = tasks.order_by(*TASK_SORTS[sort])
     else:
         tasks = tasks.order_by(F("source_document_id").asc(nulls_last=True), "id")
-    paginator = _TaskPaginator(tasks, PER_PAGE, shares=shares, known=None if shares_narrow else task_ids)
+    paginator = _TaskPaginator(tasks, PER_PAGE, shares=shares, known=task_ids)
     return paginator.get_page(request.GET.get("page"))
 
 
