@@ -48,6 +48,16 @@ class User(AbstractUser):
         cached = getattr(self, "_unit_cache", False)
         if cached is not False:
             return cached
-        membership = self.memberships.select_related("unit").order_by("id").first()
-        self._unit_cache = membership.unit if membership else None
+        units = self.member_units
+        self._unit_cache = units[0] if units else None
         return self._unit_cache
+
+    @property
+    def member_units(self) -> list:
+        """Every unit this person works for (normally one), first membership first; read once
+        per user object (one request), for the page header and the task page alike."""
+        cached = getattr(self, "_member_units_cache", None)
+        if cached is None:
+            memberships = self.memberships.select_related("unit").order_by("id")
+            cached = self._member_units_cache = [m.unit for m in memberships]
+        return cached

@@ -52,7 +52,10 @@ class SourceDocumentQuerySet(models.QuerySet):
             return self.none()
         if user.reads_everything:
             return self
-        return self.filter(tasks__assignments__unit__in=user.memberships.values("unit")).distinct()
+        # A semi-join (IN), not a join with DISTINCT: pages sort and slice these rows.
+        tasks = self.model._meta.get_field("tasks").related_model.objects
+        shared = tasks.filter(assignments__unit__in=user.memberships.values("unit")).order_by()
+        return self.filter(pk__in=shared.values("source_document"))
 
 
 class SourceDocument(models.Model):

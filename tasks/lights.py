@@ -203,22 +203,39 @@ def report_missing_condition(today: dt.date) -> models.Q:
     return models.Q(state__in=active) & _missing_condition(today)
 
 
+class _Mapped(models.Func):
+    """A date column through a literal list of (date, mapped date) pairs, itself when the date is
+    not listed: `CASE column WHEN d1 THEN m1 … ELSE column END`, as one expression holding the
+    pairs. The same CASE built of When() objects was copied with every queryset the ledger
+    chained from the filter (a hundred WHENs, thousands of objects: most of 仅看逾期's own time)."""
+
+    output_field = models.DateField()
+
+    def __init__(self, expression, pairs):
+        super().__init__(expression)
+        self.pairs = tuple(pairs)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        if not self.pairs:
+            return column, params
+        whens = " ".join(["WHEN %s THEN %s"] * len(self.pairs))
+        listed = [value for pair in self.pairs for value in pair]
+        return f"CASE {column} {whens} ELSE {column} END", (*params, *listed, *params)
+
+
 def effective_deadline_annotation(queryset) -> models.Expression:
     """calendar.effective_deadline(deadline) as an SQL expression over `queryset`'s rows.
 
     Deadlines are few distinct dates: the ones that fall on a non-working day are read once and
-    mapped to their next working day; every other deadline is its own effective date.
+    mapped to their next working day (one _Mapped expression); every other deadline is its own
+    effective date.
     """
     days = queryset.select_related(None).order_by().values_list("deadline", flat=True).distinct()
-    moved = {d: calendar.effective_deadline(d) for d in days if d is not None and not calendar.is_working_day(d)}
-    if not moved:
-        return models.F("deadline")
-    # One branch per date in force (a weekend or a holiday's days share theirs), not per moved day.
-    moved_to: dict[dt.date, list[dt.date]] = {}
-    for day, due in sorted(moved.items()):
-        moved_to.setdefault(due, []).append(day)
-    whens = [models.When(deadline__in=days, then=models.Value(due)) for due, days in sorted(moved_to.items())]
-    return models.Case(*whens, default=models.F("deadline"), output_field=models.DateField())
+    moved = sorted(
+        (d, calendar.effective_deadline(d)) for d in days if d is not None and not calendar.is_working_day(d)
+    )
+    return _Mapped(models.F("deadline"), moved)
 
 
 def finished_day_annotation() -> models.Expression:

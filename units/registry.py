@@ -162,30 +162,50 @@ def load_registry(path: str | Path | None = None, actor=None) -> dict[str, int]:
 
 
 def registry_from_db() -> Registry:
-    """Every unit (retired ones map to their successors), alias and group in the database."""
+    """Every unit (retired ones map to their successors), alias and group in the database.
+
+    The rows are read on every call (four queries, plain tuples); the Registry built from them
+    (its indexes over every written form: most of the cost, growing with the units) is kept per
+    process and reused while the rows read are exactly the same. Any change to a unit, alias or
+    group, however it was made, gives other rows and so a new Registry."""
+    alias_rows = tuple(UnitAlias.objects.values_list("unit_id", "alias"))
+    unit_rows = tuple(
+        Unit.objects.order_by("sort_order", "pk").values_list(
+            "pk", "name", "short_name", "kind", "active", "successor_id", "successor__name"
+        )
+    )
+    group_alias_rows = tuple(GroupAlias.objects.values_list("group_id", "alias"))
+    group_rows = tuple(UnitGroup.objects.order_by("pk").values_list("pk", "name"))
+    key = (alias_rows, unit_rows, group_alias_rows, group_rows, settings.DUBAN_DISTRICT)
+    kept = _BUILT.get("db")
+    if kept is not None and kept[0] == key:
+        return kept[1]
     aliases: dict[int, list[str]] = {}
-    for unit_id, alias in UnitAlias.objects.values_list("unit_id", "alias"):
+    for unit_id, alias in alias_rows:
         aliases.setdefault(unit_id, []).append(alias)
-    units_qs = Unit.objects.select_related("successor").order_by("sort_order", "pk")
     units = [
         UnitRecord(
-            name=u.name,
-            short_name=u.short_name,
-            kind=u.kind,
-            aliases=aliases.get(u.pk, []),
-            active=u.active,
-            successor=u.successor.name if u.successor_id else "",
-            id=u.pk,
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            aliases=aliases.get(pk, []),
+            active=active,
+            successor=successor_name if successor_id else "",
+            id=pk,
         )
-        for u in units_qs
+        for pk, name, short_name, kind, active, successor_id, successor_name in unit_rows
     ]
     group_aliases: dict[int, list[str]] = {}
-    for group_id, alias in GroupAlias.objects.values_list("group_id", "alias"):
+    for group_id, alias in group_alias_rows:
         group_aliases.setdefault(group_id, []).append(alias)
-    groups = [
-        GroupRecord(name=g.name, aliases=group_aliases.get(g.pk, []), id=g.pk) for g in UnitGroup.objects.order_by("pk")
-    ]
-    return Registry(units, groups, source="db", district=settings.DUBAN_DISTRICT)
+    groups = [GroupRecord(name=name, aliases=group_aliases.get(pk, []), id=pk) for pk, name in group_rows]
+    registry = Registry(units, groups, source="db", district=settings.DUBAN_DISTRICT)
+    _BUILT["db"] = (key, registry)
+    return registry
+
+
+# The last Registry built from the database, with the rows it was built from (one per process).
+_BUILT: dict[str, tuple[tuple, Registry]] = {}
 
 
 def current_registry() -> Registry:

@@ -7,7 +7,8 @@ changes it. Changes go through units.services.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,10 +16,18 @@ from accounts.guards import require_supervisor
 
 from . import services
 from .forms import MergeForm
-from .models import Membership, Unit, UnitEvent, UnitGroup, UnitKind, UnresolvedName
+from .models import Membership, Unit, UnitAlias, UnitEvent, UnitGroup, UnitKind, UnresolvedName
+from .paging import slice_page
 from .registry import registry_from_db
 
 SEARCH_MAX = 50
+UNITS_PER_PAGE = 100
+
+
+def _count_of(rows):
+    """COUNT(*) of `rows` (a queryset correlated with OuterRef) as an integer annotation, 0 when none."""
+    counted = rows.order_by().values("unit").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _require_supervisor(user) -> None:
@@ -66,18 +75,27 @@ def unit_list(request):
     else:
         kind = ""
     if query:
-        units = units.filter(
-            Q(name__contains=query) | Q(short_name__contains=query) | Q(aliases__alias__contains=query)
-        ).distinct()
-    units = units.annotate(member_count=Count("memberships", distinct=True))
+        # The aliases as a subquery, not a join: no DISTINCT over the page (its counts below are
+        # then worked out for the page's rows only).
+        aliases = UnitAlias.objects.filter(alias__contains=query).values("unit")
+        units = units.filter(Q(name__contains=query) | Q(short_name__contains=query) | Q(pk__in=aliases))
+    # Counted per row of the page (correlated subqueries, evaluated after the LIMIT), not by
+    # joining every unit's members and shares: that join grew with the work of the whole district.
+    units = units.annotate(member_count=_count_of(Membership.objects.filter(unit=OuterRef("pk"))))
     open_filter = _open_assignments_filter()
     if open_filter is not None:
-        units = units.annotate(open_assignments=Count("assignments", filter=open_filter, distinct=True))
+        shares = Unit._meta.get_field("assignments").related_model.objects.filter(unit=OuterRef("pk"))
+        units = units.annotate(open_assignments=_count_of(shares.exclude(state="done")))
+    page = slice_page(units.order_by("sort_order", "name", "id"), request.GET.get("page"), UNITS_PER_PAGE)
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "units/unit_list.html",
         {
-            "units": units,
+            "units": page.rows,
+            "page": page,
+            "query_without_page": f"&{params.urlencode()}" if params else "",
             "kinds": UnitKind.choices,
             "kind": kind,
             "q": query,

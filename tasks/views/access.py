@@ -13,11 +13,10 @@ from ..models import (
 PER_PAGE = 50
 
 
-def _get_task_for_user(request, task_id: int) -> Task:
+def _get_task_for_user(request, task_id: int, **annotations) -> Task:
     # The task page shows its document and item: fetched with the task, not one query each.
-    return get_object_or_404(
-        Task.objects.visible_to(request.user).select_related("source_document", "source_item"), pk=task_id
-    )
+    tasks = Task.objects.visible_to(request.user).select_related("source_document", "source_item")
+    return get_object_or_404(tasks.annotate(**annotations) if annotations else tasks, pk=task_id)
 
 
 def _get_assignment_for_user(request, assignment_id: int) -> Assignment:

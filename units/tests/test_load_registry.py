@@ -80,3 +80,17 @@ def test_load_units_command_twice(db):
     out = StringIO()
     call_command("load_units", stdout=out)
     assert "units_created=0" in out.getvalue() and "aliases_created=0" in out.getvalue()
+
+
+def test_registry_from_db_is_reused_until_a_row_changes(db):
+    """The built Registry is kept while the units, aliases and groups read are the same; any
+    change, even one made without a model save (a queryset update), gives a new one."""
+    unit = Unit.objects.create(name="区城市管理局", short_name="区城管局")
+    first = registry_from_db()
+    assert registry_from_db() is first
+    Unit.objects.filter(pk=unit.pk).update(name="区城市管理和综合执法局")
+    renamed = registry_from_db()
+    assert renamed is not first
+    assert [m.unit_id for m in resolve("区城市管理和综合执法局", renamed).matches] == [unit.pk]
+    UnitAlias.objects.create(unit=unit, alias="城管执法局")
+    assert registry_from_db() is not renamed
