@@ -145,3 +145,30 @@ def test_sql_and_python_agree_with_due_days(personas):
             assert assignment.light_code == assignment_light(assignment, today), (today, assignment.task.text)
             colours.add(assignment.light_code)
     assert colours == {"green", "yellow"}
+
+
+def test_the_ledger_chip_and_the_task_page_agree_on_a_due_day(client, personas, settings):
+    """A quarterly report due on the 20th is not yet missing on 09-10: the ledger's chips and the
+    task page both show green (the ledger once judged its chips without the due day: yellow)."""
+    import time_machine
+
+    settings.DUBAN_YELLOW_WORKING_DAYS = 5
+    with time_machine.travel(dt.datetime(2026, 1, 5, 9, tzinfo=SHANGHAI), tick=False):
+        task = services.create_task(
+            personas.supervisor,
+            text="按季度报送进展的任务",
+            deadline=D(2026, 12, 31),
+            lead_units=[personas.lead_unit],
+            support_units=[],
+        )
+    task.reporting_cycle, task.report_due_day = ReportingCycle.QUARTERLY, 20
+    task.save(update_fields=["reporting_cycle", "report_due_day"])
+    client.force_login(personas.supervisor)
+    for day, colour in ((10, "green"), (14, "yellow")):
+        with time_machine.travel(dt.datetime(2026, 9, day, 10, tzinfo=SHANGHAI), tick=False):
+            ledger = client.get(reverse("tasks:ledger")).content.decode()
+            page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+        assert f'chip chip-{colour}"' in ledger or f"chip chip-{colour} " in ledger, (day, colour)
+        other = "yellow" if colour == "green" else "green"
+        assert f"chip-{other}" not in ledger, (day, colour)
+        assert f'data-light="{colour}"' in page and f'data-light="{other}"' not in page, (day, colour)

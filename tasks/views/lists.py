@@ -264,7 +264,7 @@ def _task_rows(page, user, today) -> list[dict]:
         mine = by_task.get(task.pk, [])
         for share in mine:
             share.task = task
-            share.light = assignment_light(share, today, cycle=task.reporting_cycle)
+            share.light = assignment_light(share, today, cycle=task.reporting_cycle, due_day=task.report_due_day)
         lights = [s.light for s in mine]
         worst = max(lights, key=lambda light: SEVERITY[light]) if lights else Light.GREEN
         leads = [s for s in mine if s.is_lead]
