@@ -98,8 +98,14 @@ def period_label(cycle: str, today: dt.date) -> str:
     return f"{today.year}年{today.month}月"
 
 
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return timezone.localdate(moment) if moment else None
+def _local_date(moment: dt.datetime | dt.date | None) -> dt.date | None:
+    """The local date of a moment; a date is taken as already local (rows read as local dates in
+    SQL, as the ledger export reads them, skip the conversion)."""
+    if moment is None:
+        return None
+    if type(moment) is dt.date:
+        return moment
+    return timezone.localdate(moment)
 
 
 def is_overdue(assignment, today: dt.date) -> bool:
