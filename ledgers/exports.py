@@ -94,7 +94,7 @@ def build(
         title = f"{only.title}——{LEDGER_TITLE}" if only else LEDGER_TITLE
     stamp = f"{timezone.localtime(now):%Y-%m-%d %H:%M}"
     subtitle = f"导出时间：{stamp}　筛选：{rows.filter_summary(filters)}　共 {len(task_ids)} 项"
-    counts = selectors.supervision_counts(task_ids)
+    counts = selectors.supervision_counts(task_ids, among=tasks)
     return rows.Ledger(
         title=title,
         subtitle=subtitle,

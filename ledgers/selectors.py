@@ -99,17 +99,10 @@ class LedgerTask:
 
 
 class LedgerReport:
-    __slots__ = (
-        "assignment_id",
-        "created",
-        "is_consolidated",
-        "next_steps",
-        "percent",
-        "pk",
-        "problems",
-        "progress",
-        "task_id",
-    )  # fmt: skip
+    """What a ledger row reads of a report; its attributes are the values() row itself."""
+
+    FIELDS = ("pk", "assignment_id", "task_id", "progress", "problems", "next_steps", "percent",
+              "is_consolidated", "created")  # fmt: skip
 
 
 def _as_tasks(tasks) -> QuerySet:
@@ -211,18 +204,17 @@ def _latest_per_task(reports: QuerySet, task_ids: list[int]) -> dict[int, list]:
         .filter(rank=1)
         # values(), not values_list(): filtering on a window wraps the query, and values_list()
         # then returns the annotation's columns out of the order asked for.
-        .values(*LedgerReport.__slots__)
+        .values(*LedgerReport.FIELDS)
     )
     grouped: dict[int, list] = defaultdict(list)
     for row in ranked:
         report = LedgerReport()
-        for name in LedgerReport.__slots__:
-            setattr(report, name, row[name])
+        report.__dict__ = row  # the row's keys are the report's attributes
         grouped[report.task_id].append(report)
     return grouped
 
 
-def supervision_counts(task_ids: list[int]) -> dict[int, int] | None:
+def supervision_counts(task_ids: list[int], among: QuerySet | None = None) -> dict[int, int] | None:
     """督办 per task, when the reminders app records supervision orders; None (no column) otherwise.
 
     Looked up through the app registry, never imported: ledgers must not depend on reminders.
@@ -241,7 +233,9 @@ def supervision_counts(task_ids: list[int]) -> dict[int, int] | None:
             break
     else:
         return None
-    rows = model.objects.filter(**{f"{path}__in": task_ids}).values(path).annotate(n=Count("pk"))
+    # `among`: the same tasks as a queryset, read as a subquery rather than a list of every id.
+    rows = model.objects.filter(**{f"{path}__in": task_ids if among is None else among.values("pk")})
+    rows = rows.values(path).annotate(n=Count("pk"))
     counts = {task_id: 0 for task_id in task_ids}
     counts.update({row[path]: row["n"] for row in rows})
     return counts

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.functions import Element, SubElement
+from openpyxl.xml.functions import tostring
 
 from tasks.lights import Light
 
@@ -150,8 +152,17 @@ def _alignment(column: Column) -> Alignment:
     return Alignment(horizontal=column.align, vertical="top" if column.wrap else "center", wrap_text=column.wrap)
 
 
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MAX_TEXT = 32767  # Excel's limit for one cell, as openpyxl truncates
+_SPECIAL = re.compile("[&<>\r]")
+EMPTY_SHEET_DATA = b"<sheetData></sheetData>"
+FLUSH_ROWS = 500
+
+
+def _escaped(text: str) -> str:
+    """Text as XML character data (what lxml writes: \r kept as a reference)."""
+    if _SPECIAL.search(text) is None:
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 class _Capture:
@@ -163,32 +174,16 @@ class _Capture:
         self.element = element
 
 
-def _row_stream(ws):
-    """The sheet's <sheetData>, fed one finished <row> element at a time.
-
-    openpyxl's write-only worksheet streams rows the same way (WriteOnlyWorksheet._write_rows);
-    this stream takes rows already rendered, so each cell costs a few lxml calls instead of a
-    Cell object, a style lookup and a nested context manager. Closing it (the workbook's save)
-    ends <sheetData> and hands the stream back for the tail (merges, filter, page setup).
-    """
-    xf = ws._writer.xf.send(True)
-    with xf.element("sheetData"):
-        try:
-            while True:
-                xf.write((yield))
-        except GeneratorExit:
-            pass
-    ws._writer.xf.send(None)
-
-
 @dataclass
 class TableSheet:
     """One printable table in a write-only workbook: title, filter line, header, then rows.
 
     Sheet-level settings the writer emits at the top of the file (column widths, frozen panes,
     fit-to-page) are set before the first row; the rest (merges, filter, page setup) at the end.
-    Rows are rendered straight to XML (see _row_stream) with style ids registered once per
-    combination of font, fill, alignment, border and number format.
+    Rows are rendered straight to the sheet's XML, with style ids registered once per combination
+    of font, fill, alignment, border and number format: each cell is one formatted string rather
+    than an openpyxl Cell, a style lookup and a nested XML writer. openpyxl writes the rest of the
+    sheet and the workbook; `finish` puts the rows in the sheet's <sheetData>.
     """
 
     ws: object
@@ -199,7 +194,9 @@ class TableSheet:
     # others, which grows with the square of the number of section rows.
     merged: list[CellRange] = field(default_factory=list)
     letters: tuple[str, ...] = ()
-    stream: object = None
+    # The rows' XML, written to a temporary file as they come (see finish).
+    rows_file: object = None
+    pending: list[str] = field(default_factory=list)
     # Per column: (key, width to measure for the row height or None, its body style pair).
     specs: tuple = ()
     section_cells: dict = field(default_factory=dict)
@@ -235,10 +232,7 @@ class TableSheet:
             )
             for column in columns
         )
-        # The top of the sheet (properties, views, columns) is written now; rows follow.
-        ws._get_writer()
-        ws._rows = sheet.stream = _row_stream(ws)
-        next(sheet.stream)
+        sheet.rows_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish(), once the rows are in
         sheet._merged_line(title, TITLE_FONT, TITLE_ALIGNMENT, height=30)
         sheet._merged_line(subtitle, SUBTITLE_FONT, SUBTITLE_ALIGNMENT)
         header = sheet.style(font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
@@ -272,32 +266,33 @@ class TableSheet:
         when it is empty."""
         self.row_count += 1
         number = str(self.row_count)
-        row = Element("row", {"r": number, "ht": safe_string(float(height)), "customHeight": "1"})
+        parts = [f'<row r="{number}" ht="{safe_string(float(height))}" customHeight="1">']
         for letter, (value, style) in zip(self.letters, cells, strict=False):
-            if style is None and value is None:
-                continue
-            attributes = {"r": letter + number}
             kind = type(value)
             if kind is str:
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
-            if style is not None:
-                attributes["s"] = style[1] if kind is str and value.startswith(FORMULA_TRIGGERS) else style[0]
             if value is None or value == "":
-                SubElement(row, "c", attributes)
+                if style is not None:
+                    parts.append(f'<c r="{letter}{number}" s="{style[0]}"/>')
             elif kind is str:
-                attributes["t"] = "inlineStr"
-                text = SubElement(SubElement(SubElement(row, "c", attributes), "is"), "t")
-                if value != value.strip():
-                    text.set(XML_SPACE, "preserve")
-                text.text = value
+                sid = "" if style is None else f' s="{style[1] if value.startswith(FORMULA_TRIGGERS) else style[0]}"'
+                space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+                parts.append(f'<c r="{letter}{number}"{sid} t="inlineStr"><is><t{space}>{_escaped(value)}</t></is></c>')
             elif kind is int or kind is float:
-                attributes["t"] = "n"
-                SubElement(SubElement(row, "c", attributes), "v").text = safe_string(value)
+                sid = "" if style is None else f' s="{style[0]}"'
+                parts.append(f'<c r="{letter}{number}"{sid} t="n"><v>{safe_string(value)}</v></c>')
             else:
-                row.append(self._other_cell(value, style, letter, number))
-        self.stream.send(row)
+                parts.append(self._other_cell(value, style, letter, number))
+        parts.append("</row>")
+        self.pending.append("".join(parts))
+        if len(self.pending) >= FLUSH_ROWS:
+            self._flush()
 
-    def _other_cell(self, value, style, letter: str, number: str):
+    def _flush(self) -> None:
+        self.rows_file.write("".join(self.pending).encode())
+        self.pending.clear()
+
+    def _other_cell(self, value, style, letter: str, number: str) -> str:
         """Dates, decimals, booleans…: rendered by openpyxl's own cell writer, as `ws.append` would."""
         cell = WriteOnlyCell(self.ws)
         if style is not None:
@@ -306,7 +301,7 @@ class TableSheet:
         cell.row, cell.column = int(number), column_index_from_string(letter)
         capture = _Capture()
         etree_write_cell(capture, self.ws, cell, style is not None)
-        return capture.element
+        return tostring(capture.element, encoding="unicode")
 
     def _merged_line(self, text: str, font, alignment, height: float | None = None) -> None:
         self._append([(text, self.style(font=font, alignment=alignment, border=None))], height or row_height(
@@ -345,6 +340,23 @@ class TableSheet:
         """The filter covers the header and every row below it (sections included, as Excel does)."""
         self.ws.merged_cells = MultiCellRange(self.merged)
         self.ws.auto_filter.ref = f"A{HEADER_ROW}:{self.last_column}{max(self.row_count, HEADER_ROW + 1)}"
+        # openpyxl writes the sheet (settings, columns, an empty <sheetData>, merges, filter, page
+        # setup) to its temporary file, which the workbook's save then zips as it is; the rows go
+        # in between.
+        self._flush()
+        self.ws.close()
+        path = self.ws._writer.out
+        with open(path, "rb") as written:
+            sheet = written.read()
+        if sheet.count(EMPTY_SHEET_DATA) != 1:
+            raise RuntimeError("openpyxl wrote the sheet in an unexpected shape")
+        head, tail = sheet.split(EMPTY_SHEET_DATA)
+        self.rows_file.seek(0)
+        with open(path, "wb") as out:
+            out.write(head + b"<sheetData>")
+            shutil.copyfileobj(self.rows_file, out, 1 << 20)
+            out.write(b"</sheetData>" + tail)
+        self.rows_file.close()
 
 
 def write_ledger(ledger: Ledger, target, *, on_progress: Progress | None = None, every: int = 500) -> int:
