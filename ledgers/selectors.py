@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 from django.apps import apps
 from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber, TruncDate
-from django.utils import timezone
+from django.db.models.functions import RowNumber
 
+from tasks.lights import local_date
 from tasks.models import Assignment, ProgressReport, Task
 from units.models import UnitGroup
 
@@ -62,11 +62,10 @@ class LedgerShare:
     def local_dates() -> dict:
         """The moments a row needs, read as local dates: the lights and the 最近报送 column only
         compare and print days, and a date costs far less to read than a datetime."""
-        zone = timezone.get_current_timezone()
         return {
-            "asked_on": TruncDate("completion_requested_at", tzinfo=zone),
-            "created_on": TruncDate("created", tzinfo=zone),
-            "reported_on": TruncDate("last_reported_at", tzinfo=zone),
+            "asked_on": local_date("completion_requested_at"),
+            "created_on": local_date("created"),
+            "reported_on": local_date("last_reported_at"),
         }
 
 

@@ -272,8 +272,9 @@ class TableSheet:
             if kind is str:
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
             if value is None or value == "":
-                if style is not None:
-                    parts.append(f'<c r="{letter}{number}" s="{style[0]}"/>')
+                if style is not None:  # an empty text stays a text cell, as openpyxl writes it
+                    kind_attribute = ' t="inlineStr"' if kind is str else ""
+                    parts.append(f'<c r="{letter}{number}" s="{style[0]}"{kind_attribute}/>')
             elif kind is str:
                 sid = "" if style is None else f' s="{style[1] if value.startswith(FORMULA_TRIGGERS) else style[0]}"'
                 space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""

@@ -2,9 +2,8 @@
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.functions import TruncDate
-from django.utils import timezone
 
+from tasks.lights import local_date
 from tasks.models import OPEN_STATES, Assignment, ReportingCycle
 from workdays import calendar
 
@@ -68,11 +67,8 @@ def _open_assignments(assignment_ids) -> list[planning.OpenAssignment]:
         history.setdefault(assignment_id, []).append(planning.PastReminder(kind, level, period, planned_for))
     # Creation and the last report are only compared as days: read as local dates in SQL (the
     # lights' rule, timezone.localdate), one tuple per share rather than a model instance.
-    zone = timezone.get_current_timezone()
     rows = (
-        queryset.annotate(
-            created_on=TruncDate("created", tzinfo=zone), reported_on=TruncDate("last_reported_at", tzinfo=zone)
-        )
+        queryset.annotate(created_on=local_date("created"), reported_on=local_date("last_reported_at"))
         .order_by("id")
         .values_list(*OPEN_FIELDS)
     )
