@@ -148,5 +148,5 @@ class Command(BaseCommand):
             return {f"{name}{suffix}": value for name, value in results.items()}
         t = time.perf_counter()
         results.update(bench.measure_export("scale1_dcs1", repeat))
-        self.log(f"export and planning{suffix} in {time.perf_counter() - t:.1f} s")
+        self.log(f"export{suffix} in {time.perf_counter() - t:.1f} s")
         return {f"{name}{suffix}": value for name, value in results.items()}
