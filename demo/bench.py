@@ -283,6 +283,8 @@ def measure_export(username: str, repeat: int) -> dict[str, dict]:
 def measure_planning(repeat: int, suffix: str = "") -> dict[str, dict]:
     """Reminder planning for a working day at 10:00 (reminders.sending.run, dry run: the snapshot
     of open shares with their history, the plan, the recipients; nothing written or sent)."""
+    # The calendar's cache starts afresh, so it is not reloaded (one more query) during the run.
+    calendar.clear_cache()
     day = timezone.localdate()
     while not calendar.is_working_day(day):
         day += dt.timedelta(days=1)

@@ -86,7 +86,10 @@ def line_count(value, width: float) -> int:
     if value is None or value == "":
         return 1
     usable = max(width - 1.5, 1.0)
-    return sum(max(1, math.ceil(text_units(part) / usable)) for part in str(value).split("\n"))
+    text = str(value)
+    if "\n" not in text:
+        return max(1, math.ceil(text_units(text) / usable))
+    return sum(max(1, math.ceil(text_units(part) / usable)) for part in text.split("\n"))
 
 
 def row_height(lines: int) -> float:
@@ -200,6 +203,8 @@ class TableSheet:
     # Per column: (key, width to measure for the row height or None, its body style pair).
     specs: tuple = ()
     section_cells: dict = field(default_factory=dict)
+    # A column's style with a fill or number format, per (key, fill, format); `style` keeps the fill.
+    variants: dict = field(default_factory=dict)
 
     @classmethod
     def start(cls, workbook: Workbook, sheet_title: str, *, title: str, subtitle: str, columns, hidden=()):
@@ -333,7 +338,13 @@ class TableSheet:
                 lines = max(lines, line_count(value, width))
             if (fills and key in fills) or (formats and key in formats):
                 fill, number_format = (fills or {}).get(key), (formats or {}).get(key)
-                style = self.style(fill=fill, alignment=style[2][2], number_format=number_format)
+                variant = (key, id(fill), number_format)
+                found = self.variants.get(variant)
+                if found is None:
+                    found = self.variants[variant] = self.style(
+                        fill=fill, alignment=style[2][2], number_format=number_format
+                    )
+                style = found
             cells.append((value, style))
         self._append(cells, row_height(lines))
 
