@@ -2,8 +2,9 @@
 
 Deterministic for a given seed: the same arguments build the same rows (ids aside). Every name
 carries the city's prefix (测城, 测城二 for a second generation…) and every account starts with
-`scale`, so nobody mistakes it for the demo (`load_demo`) or for real work. Rows are written
-with bulk_create in batches, so 20,000 tasks and 200,000 reports take a minute or two, not hours.
+`scale`, so nobody mistakes it for the demo (`load_demo`) or for real work. The few units, people
+and documents go through bulk_create; tasks, shares, reports and reminders are written as plain
+tuples (demo.loading: COPY on PostgreSQL), so 20,000 tasks and 200,000 reports take about 15 s.
 
 A second generation (`generation=2`) adds another city of the same size beside the first:
 that is how the benchmark measures every page at twice the data.
@@ -38,6 +39,8 @@ from tasks.models import (
 from tasks.models import ReviewState as ReportReview
 from units.models import Membership, MembershipRole, Unit, UnitKind
 
+from .loading import Table, next_id, reset_sequences
+
 PASSWORD = "scale2026"  # noqa: S105 - synthetic accounts on a measurement database, printed by the command
 TASKS_PER_DOCUMENT = 50
 SHARE_WEIGHTS = {1: 30, 2: 25, 3: 18, 4: 10, 5: 7, 6: 5, 7: 3, 8: 2}
@@ -65,10 +68,33 @@ class City:
     clerks: list = field(default_factory=list)
 
 
-def _batched(iterable, size=BATCH):
-    iterator = iter(iterable)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
+@dataclass
+class _PlannedTask:
+    id: int
+    created: dt.datetime
+    deadline: dt.date | None
+    shares: list
+
+
+class _Share:
+    """One share of the synthetic city before it is written (lighter than an Assignment)."""
+
+    __slots__ = (
+        "acknowledged_at",
+        "acknowledged_by",
+        "completed_at",
+        "completion_requested_at",
+        "deadline",
+        "id",
+        "last_reported_at",
+        "original_deadline",
+        "percent",
+        "role",
+        "state",
+        "task_created",
+        "task_id",
+        "unit",
+    )  # fmt: skip
 
 
 def _task_state(states: list[str], roles: list[str]) -> str:
@@ -159,8 +185,11 @@ def build_city(*, units: int, tasks: int, reports: int, seed: int = 1, generatio
             batch_size=BATCH,
         )
 
-        # Tasks and shares, planned in memory first (small rows), then written in batches.
-        plans = []
+        # Tasks and shares, planned in memory first (small rows), then written as plain tuples
+        # (demo.loading: COPY on PostgreSQL) with ids given, so later rows can refer to them.
+        plans: list[_PlannedTask] = []
+        task_rows = []
+        first_task = next_id(Task)
         share_counts, share_weights = zip(*SHARE_WEIGHTS.items(), strict=True)
         for i in range(tasks):
             doc = docs[i // TASKS_PER_DOCUMENT]
@@ -193,57 +222,48 @@ def build_city(*, units: int, tasks: int, reports: int, seed: int = 1, generatio
                 [ReportingCycle.MONTHLY, ReportingCycle.QUARTERLY, ReportingCycle.NONE, ReportingCycle.WEEKLY],
                 [40, 20, 35, 5],
             )[0]
-            task = Task(
-                source_document=doc,
-                section=SECTIONS[(i // 10) % len(SECTIONS)],
-                number=str(i % TASKS_PER_DOCUMENT + 1),
-                text=text,
-                deadline=deadline,
-                deadline_text=f"{deadline:%Y年%m月底前}" if deadline else "长期坚持",
-                ongoing=deadline is None,
-                reporting_cycle=cycle,
-                responsible_leader=f"{prefix}副区长{i % 7 + 1}",
-                state=_task_state([s[2] for s in shares], [s[1] for s in shares]),
-                created=created,
-                created_by=supervisor,
-                updated=created,
-            )
-            plans.append((task, shares))
-        Task.objects.bulk_create([t for t, _ in plans], batch_size=BATCH)
-        TaskEvent.objects.bulk_create(
-            (
-                TaskEvent(task=t, actor=supervisor, at=t.created, action=EventAction.CREATED, comment="发布任务")
-                for t, _ in plans
-            ),
-            batch_size=BATCH,
-        )
+            task_id = first_task + i
+            task_rows.append((
+                task_id, doc.pk, SECTIONS[(i // 10) % len(SECTIONS)], str(i % TASKS_PER_DOCUMENT + 1), text, deadline,
+                f"{deadline:%Y年%m月底前}" if deadline else "长期坚持", deadline is None, cycle,
+                f"{prefix}副区长{i % 7 + 1}", _task_state([s[2] for s in shares], [s[1] for s in shares]), created,
+                supervisor.pk, created,
+            ))  # fmt: skip
+            plans.append(_PlannedTask(task_id, created, deadline, shares))
+        Table(Task, ("id", "source_document_id", "section", "number", "text", "deadline", "deadline_text", "ongoing",
+                     "reporting_cycle", "responsible_leader", "state", "created", "created_by_id", "updated")
+              ).write(task_rows)  # fmt: skip
+        del task_rows
+        events = Table(TaskEvent, ("task_id", "assignment_id", "actor_id", "at", "action", "unit_name", "comment"))
+        events.write((t.id, None, supervisor.pk, t.created, EventAction.CREATED, "", "发布任务") for t in plans)
         log(f"{len(docs)} documents, {len(plans)} tasks")
 
-        assignments, extended = [], []
-        for task, shares in plans:
-            for unit, role, state, deadline, was_extended in shares:
+        assignments: list[_Share] = []
+        extended: list[_Share] = []
+        next_share = next_id(Assignment)
+        for task in plans:
+            for unit, role, state, deadline, was_extended in task.shares:
                 acknowledged = state != AssignmentState.PENDING
                 span = max(1, int((now - task.created).total_seconds()))
-                a = Assignment(
-                    task=task,
-                    unit=unit,
-                    role=role,
-                    deadline=deadline,
-                    original_deadline=task.deadline,
-                    state=state,
-                    percent=100 if state == AssignmentState.DONE else (rng.randrange(10, 95) if acknowledged else 0),
-                    acknowledged_at=task.created + dt.timedelta(seconds=int(rng.random() * (span // 10)))
-                    if acknowledged
-                    else None,
-                    acknowledged_by=unit_people[unit.pk] if acknowledged else None,
-                    completion_requested_at=now - dt.timedelta(days=rng.randrange(1, 20))
-                    if state in (AssignmentState.COMPLETION_REQUESTED, AssignmentState.DONE)
-                    else None,
-                    completed_at=now - dt.timedelta(days=rng.randrange(0, 15))
-                    if state == AssignmentState.DONE
-                    else None,
-                    created=task.created,
+                a = _Share()
+                a.id, a.task_id, a.task_created, a.unit, a.role = next_share, task.id, task.created, unit, role
+                a.deadline, a.original_deadline, a.state = deadline, task.deadline, state
+                # The same draws in the same order as ever: the same seed builds the same city.
+                a.percent = 100 if state == AssignmentState.DONE else (rng.randrange(10, 95) if acknowledged else 0)
+                a.acknowledged_at = (
+                    task.created + dt.timedelta(seconds=int(rng.random() * (span // 10))) if acknowledged else None
                 )
+                a.acknowledged_by = unit_people[unit.pk].pk if acknowledged else None
+                a.completion_requested_at = (
+                    now - dt.timedelta(days=rng.randrange(1, 20))
+                    if state in (AssignmentState.COMPLETION_REQUESTED, AssignmentState.DONE)
+                    else None
+                )
+                a.completed_at = (
+                    now - dt.timedelta(days=rng.randrange(0, 15)) if state == AssignmentState.DONE else None
+                )
+                a.last_reported_at = None
+                next_share += 1
                 assignments.append(a)
                 if was_extended:
                     extended.append(a)
@@ -255,91 +275,80 @@ def build_city(*, units: int, tasks: int, reports: int, seed: int = 1, generatio
                 per_share[rng.randrange(len(reporting))] += 1
         for a, count in zip(reporting, per_share, strict=True):
             if count:
-                start = a.acknowledged_at or a.created
+                start = a.acknowledged_at or a.task_created
                 a.last_reported_at = start + (now - start) * count / (count + 1)
-        Assignment.objects.bulk_create(assignments, batch_size=BATCH)
-        ExtensionRequest.objects.bulk_create(
-            (
-                ExtensionRequest(
-                    assignment=a,
-                    deadline_before=a.original_deadline,
-                    requested_deadline=a.deadline,
-                    reason="受客观因素影响，申请延期完成。",
-                    state=ExtensionState.APPROVED,
-                    requested_by=unit_people[a.unit_id],
-                    requested_at=a.acknowledged_at or a.created,
-                    decided_by=supervisor,
-                    decided_at=(a.acknowledged_at or a.created) + dt.timedelta(days=2),
-                    decision_comment="同意。",
-                )
-                for a in extended
-            ),
-            batch_size=BATCH,
-        )
-        TaskEvent.objects.bulk_create(
-            (
-                TaskEvent(task_id=a.task_id, assignment=a, actor=supervisor, action=EventAction.EXTENSION_APPROVED,
-                          at=(a.acknowledged_at or a.created) + dt.timedelta(days=2), unit_name=a.unit.name,
-                          comment=f"同意延期至 {a.deadline}")
-                for a in extended
-            ),
-            batch_size=BATCH,
+        Table(Assignment, ("id", "task_id", "unit_id", "role", "deadline", "original_deadline", "state", "percent",
+                           "acknowledged_at", "acknowledged_by_id", "completion_requested_at", "completed_at",
+                           "last_reported_at", "created")).write(
+            (a.id, a.task_id, a.unit.pk, a.role, a.deadline, a.original_deadline, a.state, a.percent,
+             a.acknowledged_at, a.acknowledged_by, a.completion_requested_at, a.completed_at, a.last_reported_at,
+             a.task_created)
+            for a in assignments
+        )  # fmt: skip
+        Table(ExtensionRequest, ("assignment_id", "deadline_before", "requested_deadline", "reason", "state",
+                                 "requested_by_id", "requested_at", "decided_by_id", "decided_at",
+                                 "decision_comment")).write(
+            (a.id, a.original_deadline, a.deadline, "受客观因素影响，申请延期完成。", ExtensionState.APPROVED,
+             unit_people[a.unit.pk].pk, a.acknowledged_at or a.task_created, supervisor.pk,
+             (a.acknowledged_at or a.task_created) + dt.timedelta(days=2), "同意。")
+            for a in extended
+        )  # fmt: skip
+        events.write(
+            (a.task_id, a.id, supervisor.pk, (a.acknowledged_at or a.task_created) + dt.timedelta(days=2),
+             EventAction.EXTENSION_APPROVED, a.unit.name, f"同意延期至 {a.deadline}")
+            for a in extended
         )  # fmt: skip
         log(f"{len(assignments)} shares ({len(extended)} extended)")
 
+        zone = timezone.get_current_timezone()
+
         def report_rows():
             for a, count in zip(reporting, per_share, strict=True):
-                start = a.acknowledged_at or a.created
+                start = a.acknowledged_at or a.task_created
+                author = unit_people[a.unit.pk].pk
+                lead = a.role == AssignmentRole.LEAD
                 for j in range(count):
                     at = start + (now - start) * (j + 1) / (count + 1)
-                    last = j == count - 1
-                    yield ProgressReport(
-                        assignment=a,
-                        period=f"{timezone.localdate(at):%Y年%m月}",
-                        progress=f"{a.unit.short_name}第{j + 1}次报送：已完成阶段性工作，正在推进下一步。",
-                        problems="资金到位较慢。" if j % 5 == 0 else "",
-                        next_steps="继续推进。",
-                        percent=min(100, a.percent * (j + 1) // count),
-                        is_consolidated=a.role == AssignmentRole.LEAD and j % 3 == 2,
-                        author=unit_people[a.unit_id],
-                        created=at,
-                        review_state=ReportReview.SUBMITTED if last else ReportReview.ACCEPTED,
-                    )
+                    local = at.astimezone(zone)
+                    yield (
+                        a.id, f"{local.year}年{local.month:02d}月",
+                        f"{a.unit.short_name}第{j + 1}次报送：已完成阶段性工作，正在推进下一步。",
+                        "资金到位较慢。" if j % 5 == 0 else "", "继续推进。", min(100, a.percent * (j + 1) // count),
+                        lead and j % 3 == 2, author, at,
+                        ReportReview.SUBMITTED if j == count - 1 else ReportReview.ACCEPTED,
+                    )  # fmt: skip
 
-        written = 0
-        for chunk in _batched(report_rows()):
-            ProgressReport.objects.bulk_create(chunk)
-            written += len(chunk)
+        written = Table(ProgressReport, ("assignment_id", "period", "progress", "problems", "next_steps", "percent",
+                                         "is_consolidated", "author_id", "created", "review_state")
+                        ).write(report_rows())  # fmt: skip
         log(f"{written} reports")
 
         # Reminder history and 督办: every overdue open share was reminded once (提醒); one in
         # four reached 催办, one in ten 督办 with an open 督办单 (numbered per city).
         overdue = [a for a in assignments if a.state != AssignmentState.DONE and a.deadline and a.deadline < today]
         reminders, orders = [], []
+        next_reminder = next_id(Reminder)
         for i, a in enumerate(overdue):
             first_day = a.deadline + dt.timedelta(days=1)
             levels = [ReminderLevel.REMIND] + ([ReminderLevel.URGE] if i % 4 == 0 else [])
             levels += [ReminderLevel.SUPERVISE] if i % 10 == 0 else []
             for step, level in enumerate(levels):
                 planned = min(today, first_day + dt.timedelta(days=3 * step))
-                reminders.append(
-                    Reminder(assignment=a, kind=ReminderKind.OVERDUE, level=level, period=f"{a.deadline}#{step + 1}",
-                             due_date=a.deadline, planned_for=planned, recipients=[], sent_at=now,
-                             created=now - dt.timedelta(days=(today - planned).days))
-                )  # fmt: skip
-        Reminder.objects.bulk_create(reminders, batch_size=BATCH)
-        serial = 0
-        for r in reminders:
-            if r.level == ReminderLevel.SUPERVISE:
-                serial += 1
-                a = r.assignment
-                orders.append(
-                    SupervisionOrder(year=today.year, serial=generation * 100000 + serial,
-                                     number=f"{prefix}督〔{today.year}〕{serial}号", assignment=a, task_id=a.task_id,
-                                     unit_id=a.unit_id, reason="逾期未办结，予以督办。", due_date=a.deadline,
-                                     reminder=r, state=OrderState.OPEN, created=r.created, created_by=supervisor)
-                )  # fmt: skip
-        SupervisionOrder.objects.bulk_create(orders, batch_size=BATCH)
+                created = now - dt.timedelta(days=(today - planned).days)
+                reminders.append((next_reminder, a.id, ReminderKind.OVERDUE, level, f"{a.deadline}#{step + 1}",
+                                  a.deadline, planned, now, created))  # fmt: skip
+                if level == ReminderLevel.SUPERVISE:
+                    serial = len(orders) + 1
+                    orders.append((today.year, generation * 100000 + serial, f"{prefix}督〔{today.year}〕{serial}号",
+                                   a.id, a.task_id, a.unit.pk, "逾期未办结，予以督办。", a.deadline, next_reminder,
+                                   OrderState.OPEN, created, supervisor.pk))  # fmt: skip
+                next_reminder += 1
+        Table(Reminder, ("id", "assignment_id", "kind", "level", "period", "due_date", "planned_for", "sent_at",
+                         "created")).write(reminders)  # fmt: skip
+        order_columns = ("year", "serial", "number", "assignment_id", "task_id", "unit_id", "reason", "due_date",
+                         "reminder_id", "state", "created", "created_by_id")  # fmt: skip
+        Table(SupervisionOrder, order_columns).write(orders)
+        reset_sequences(Task, Assignment, Reminder)
         log(f"{len(reminders)} reminders, {len(orders)} 督办单")
 
     with connection.cursor() as cursor:
@@ -387,14 +396,13 @@ def top_up_open_shares(target: int, *, seed: int = 1) -> int:
                 continue
             taken.add((task_id, unit))
             made += 1
-            yield Assignment(task_id=task_id, unit_id=unit, role=AssignmentRole.SUPPORT, deadline=deadline,
-                             original_deadline=deadline, state=AssignmentState.IN_PROGRESS, acknowledged_at=created,
-                             created=created)  # fmt: skip
+            yield (task_id, unit, AssignmentRole.SUPPORT, deadline, deadline, AssignmentState.IN_PROGRESS, created,
+                   created)  # fmt: skip
             if made >= need:
                 return
 
-    for chunk in _batched(rows()):
-        Assignment.objects.bulk_create(chunk)
+    Table(Assignment, ("task_id", "unit_id", "role", "deadline", "original_deadline", "state", "acknowledged_at",
+                       "created")).write(rows())  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return Assignment.objects.open().count()

@@ -86,21 +86,21 @@ def build(
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    ordered = selectors.source_ordered(Task.objects.filter(pk__in=shares.values("task_id")))
-    task_ids = list(ordered.values_list("pk", flat=True))
-    document_ids = set(ordered.values_list("source_document_id", flat=True).distinct().order_by())
+    tasks = Task.objects.filter(pk__in=shares.values("task_id"))
+    task_ids = list(tasks.values_list("pk", flat=True))
+    document_ids = set(tasks.values_list("source_document_id", flat=True).distinct().order_by())
     if not title:
         only = SourceDocument.objects.filter(pk__in=document_ids).first() if len(document_ids) == 1 else None
         title = f"{only.title}——{LEDGER_TITLE}" if only else LEDGER_TITLE
     stamp = f"{timezone.localtime(now):%Y-%m-%d %H:%M}"
     subtitle = f"导出时间：{stamp}　筛选：{rows.filter_summary(filters)}　共 {len(task_ids)} 项"
-    counts = selectors.supervision_counts(task_ids)
+    counts = selectors.supervision_counts(task_ids, among=tasks)
     return rows.Ledger(
         title=title,
         subtitle=subtitle,
         columns=rows.columns_for(counts),
         rows=rows.iter_ledger_rows(
-            selectors.iter_tasks_with_reports(user, task_ids),
+            selectors.iter_tasks_with_reports(user, tasks),
             today=today,
             supervision_counts=counts,
             by_document=len(document_ids) > 1,

@@ -107,8 +107,12 @@ def progress_text(report) -> str:
     return "\n".join(parts)
 
 
-def _local_stamp(moment: dt.datetime | None) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d}" if moment else ""
+def _local_stamp(moment: dt.datetime | dt.date | None) -> str:
+    """2026-05-31 for a moment (in local time) or a local date."""
+    if not moment:
+        return ""
+    day = moment if type(moment) is dt.date else timezone.localdate(moment)
+    return day.isoformat()
 
 
 Groups = Sequence[tuple[str, frozenset[int]]]
@@ -154,7 +158,7 @@ def task_cells(
     report = latest_progress(reports)
     percent = report.percent if report is not None else max((a.percent for a in leads), default=0)
     last_reported = max((a.last_reported_at for a in assignments if a.last_reported_at), default=None)
-    light = task_light(task, today)
+    light = task_light(task, today, assignments)
     cells: dict[str, object] = {
         "seq": seq,
         "text": task.text,

@@ -1,9 +1,9 @@
 """Database → planning input: open assignments with their reminder history, and the policy."""
 
-import datetime as dt
+from django.db import connection
+from django.db.models import QuerySet
 
-from django.utils import timezone
-
+from tasks.lights import local_date
 from tasks.models import OPEN_STATES, Assignment, ReportingCycle
 from workdays import calendar
 
@@ -28,40 +28,64 @@ def policy_of(policy: ReminderPolicy) -> planning.Policy:
     )
 
 
-def _date(moment: dt.datetime | None) -> dt.date | None:
-    return timezone.localdate(moment) if moment else None
+# An explicit list of assignment ids is read this many at a time: SQLite caps the bound
+# variables of one statement (at 32766 or 250000 depending on how it was built; Django assumes 999).
+ID_CHUNK = 10000
+
+OPEN_FIELDS = ("id", "task_id", "unit_id", "unit__name", "state", "deadline", "created_on",
+               "task__reporting_cycle", "task__report_due_day", "reported_on")  # fmt: skip
 
 
 def open_assignments(assignment_ids=None) -> list[planning.OpenAssignment]:
-    """Every open assignment that can be reminded of something (a deadline or a reporting cycle)."""
-    queryset = (
-        Assignment.objects.filter(state__in=OPEN_STATES)
-        .exclude(deadline__isnull=True, task__reporting_cycle=ReportingCycle.NONE)
-        .select_related("task", "unit")
-        .order_by("id")
+    """Every open assignment that can be reminded of something (a deadline or a reporting cycle),
+    with its reminder history: two queries, whatever the number of shares (the history is read
+    through a subquery, never a list of ids). `assignment_ids` narrows it down (ids or a queryset
+    of ids); a long list is read in chunks."""
+    if assignment_ids is None or isinstance(assignment_ids, QuerySet):
+        return _open_assignments(assignment_ids)
+    ids = sorted(set(assignment_ids))
+    chunk = min(ID_CHUNK, (connection.features.max_query_params or ID_CHUNK) - 10)
+    found: list[planning.OpenAssignment] = []
+    for start in range(0, len(ids), chunk):
+        found += _open_assignments(ids[start : start + chunk])
+    return found
+
+
+def _open_assignments(assignment_ids) -> list[planning.OpenAssignment]:
+    queryset = Assignment.objects.filter(state__in=OPEN_STATES).exclude(
+        deadline__isnull=True, task__reporting_cycle=ReportingCycle.NONE
     )
     if assignment_ids is not None:
         queryset = queryset.filter(pk__in=assignment_ids)
-    rows = list(queryset)
     history: dict[int, list[planning.PastReminder]] = {}
-    past = Reminder.objects.filter(assignment__in=[a.pk for a in rows]).values_list(
-        "assignment_id", "kind", "level", "period", "planned_for"
+    past = (
+        Reminder.objects.filter(assignment__in=queryset.values("pk"))
+        .order_by("assignment_id", "id")
+        .values_list("assignment_id", "kind", "level", "period", "planned_for")
     )
     for assignment_id, kind, level, period, planned_for in past:
         history.setdefault(assignment_id, []).append(planning.PastReminder(kind, level, period, planned_for))
+    # Creation and the last report are only compared as days: read as local dates in SQL (the
+    # lights' rule, timezone.localdate), one tuple per share rather than a model instance.
+    rows = (
+        queryset.annotate(created_on=local_date("created"), reported_on=local_date("last_reported_at"))
+        .order_by("id")
+        .values_list(*OPEN_FIELDS)
+    )
+    make = planning.OpenAssignment.from_values
     return [
-        planning.OpenAssignment(
-            id=a.pk,
-            task_id=a.task_id,
-            unit_id=a.unit_id,
-            unit_name=a.unit.name,
-            state=a.state,
-            deadline=a.deadline,
-            created=_date(a.created),
-            reporting_cycle=a.task.reporting_cycle,
-            report_due_day=a.task.report_due_day,
-            last_reported=_date(a.last_reported_at),
-            history=tuple(history.get(a.pk, ())),
+        make(
+            pk,
+            task_id,
+            unit_id,
+            unit_name,
+            state,
+            deadline,
+            created,
+            cycle,
+            due_day,
+            reported,
+            tuple(history.get(pk, ())),
         )
-        for a in rows
+        for pk, task_id, unit_id, unit_name, state, deadline, created, cycle, due_day, reported in rows
     ]

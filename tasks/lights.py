@@ -99,8 +99,31 @@ def period_label(cycle: str, today: dt.date) -> str:
     return f"{today.year}年{today.month}月"
 
 
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return timezone.localdate(moment) if moment else None
+class LocalDate(TruncDate):
+    """A moment's date in the current time zone, computed in SQL (what _local_date does in Python).
+
+    Without TruncDate's per-row converter on PostgreSQL, where the driver returns a date already:
+    the ledger export and reminder planning read it for every share."""
+
+    def get_db_converters(self, connection):
+        converters = super().get_db_converters(connection)
+        if connection.vendor == "postgresql":
+            converters = [c for c in converters if c != self.convert_value]
+        return converters
+
+
+def local_date(field: str) -> LocalDate:
+    return LocalDate(field, tzinfo=timezone.get_current_timezone())
+
+
+def _local_date(moment: dt.datetime | dt.date | None) -> dt.date | None:
+    """The local date of a moment; a date is taken as already local (rows read as local dates in
+    SQL, as the ledger export reads them, skip the conversion)."""
+    if moment is None:
+        return None
+    if type(moment) is dt.date:
+        return moment
+    return timezone.localdate(moment)
 
 
 def is_overdue(assignment, today: dt.date) -> bool:

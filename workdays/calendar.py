@@ -27,12 +27,19 @@ CACHE_SECONDS = 300
 # How far add_working_days/next_working_day will look before giving up (a data error, not a calendar).
 _MAX_SCAN_DAYS = 3660
 
-_cache: dict[str, object] = {"loaded": 0.0, "overrides": None, "years": None, "days": {}, "fingerprint": None}
+_cache: dict[str, object] = {
+    "loaded": 0.0,
+    "overrides": None,
+    "years": None,
+    "days": {},
+    "steps": {},
+    "fingerprint": None,
+}
 
 
 def clear_cache() -> None:
     """Forget the cached overrides and answers (after a save, and between tests)."""
-    _cache.update(loaded=0.0, overrides=None, years=None, days={}, fingerprint=None)
+    _cache.update(loaded=0.0, overrides=None, years=None, days={}, steps={}, fingerprint=None)
 
 
 def _overrides() -> tuple[dict[dt.date, bool], set[int]]:
@@ -41,7 +48,8 @@ def _overrides() -> tuple[dict[dt.date, bool], set[int]]:
     if _cache["overrides"] is None or now - float(_cache["loaded"]) > CACHE_SECONDS:
         rows = dict(HolidayOverride.objects.values_list("date", "kind"))
         overrides = {day: kind == HolidayKind.WORKDAY for day, kind in rows.items()}
-        _cache.update(loaded=now, overrides=overrides, years={day.year for day in overrides}, days={}, fingerprint=None)
+        years = {day.year for day in overrides}
+        _cache.update(loaded=now, overrides=overrides, years=years, days={}, steps={}, fingerprint=None)
     return _cache["overrides"], _cache["years"]  # type: ignore[return-value]
 
 
@@ -110,6 +118,17 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
     """
     if n == 0:
         return day
+    # Remembered with the day answers (and dropped with them): planning and the lights ask the
+    # same (deadline, lead) questions for thousands of shares.
+    _overrides()
+    steps: dict = _cache["steps"]  # type: ignore[assignment]
+    found = steps.get(("add", day, n))
+    if found is None:
+        found = steps[("add", day, n)] = _add_working_days(day, n)
+    return found
+
+
+def _add_working_days(day: dt.date, n: int) -> dt.date:
     step = dt.timedelta(days=1 if n > 0 else -1)
     remaining, current = abs(n), day
     for _ in range(_MAX_SCAN_DAYS + remaining):
@@ -130,6 +149,15 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         return 0
     if end < start:
         return -working_days_between(end, start)
+    _overrides()
+    steps: dict = _cache["steps"]  # type: ignore[assignment]
+    found = steps.get(("between", start, end))
+    if found is None:
+        found = steps[("between", start, end)] = _count_working_days(start, end)
+    return found
+
+
+def _count_working_days(start: dt.date, end: dt.date) -> int:
     count, current = 0, start
     while current < end:
         current += dt.timedelta(days=1)
@@ -143,7 +171,12 @@ def effective_deadline(deadline: dt.date) -> dt.date:
 
     A deadline on a 调休 Saturday stays on that Saturday: it is a working day.
     """
-    return next_working_day(deadline, include_today=True)
+    _overrides()
+    steps: dict = _cache["steps"]  # type: ignore[assignment]
+    found = steps.get(("due", deadline))
+    if found is None:
+        found = steps[("due", deadline)] = next_working_day(deadline, include_today=True)
+    return found
 
 
 @receiver([post_save, post_delete], sender=HolidayOverride)
