@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 
 import xlsxwriter
 
@@ -95,6 +96,7 @@ def text_units(text: str) -> float:
     return 2.0 * wide + 1.1 * (len(text) - wide)
 
 
+@lru_cache(maxsize=4096)  # unit names, states and dates come back row after row
 def line_count(value, width: float) -> int:
     """How many lines `value` wraps to in a column `width` units wide."""
     if value is None or value == "":
@@ -103,6 +105,7 @@ def line_count(value, width: float) -> int:
     return sum(max(1, math.ceil(text_units(part) / usable)) for part in str(value).split("\n"))
 
 
+@lru_cache(maxsize=256)
 def row_height(lines: int) -> float:
     return min(MAX_ROW_HEIGHT, max(MIN_ROW_HEIGHT, lines * LINE_HEIGHT + ROW_PADDING))
 
@@ -223,9 +226,11 @@ class TableSheet:
     columns: Sequence[Column]
     hidden: frozenset[str] = frozenset()
     row_count: int = 0  # rows written so far
-    # Per column: (key, index, width to measure for the row height or None, its body style pair).
+    # Per column: (key, index, its body style pair); the columns whose text wraps: (key, width).
     specs: tuple = ()
+    measured: tuple = ()
     section_styles: dict = field(default_factory=dict)
+    variants: dict = field(default_factory=dict)
 
     @classmethod
     def start(cls, book: Book, sheet_title: str, *, title: str, subtitle: str, columns, hidden=()):
@@ -242,14 +247,9 @@ class TableSheet:
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.repeat_rows(HEADER_ROW - 1)
         ws.set_footer("&C&9第 &P 页，共 &N 页")
-        sheet.specs = tuple(
-            (
-                column.key,
-                index,
-                column.width if column.wrap and column.key not in sheet.hidden else None,
-                book.pair(column_look(column)),
-            )
-            for index, column in enumerate(columns)
+        sheet.specs = tuple((column.key, index, book.pair(column_look(column))) for index, column in enumerate(columns))
+        sheet.measured = tuple(
+            (column.key, column.width) for column in columns if column.wrap and column.key not in sheet.hidden
         )
         sheet._merged_line(title, TITLE_LOOK, height=30)
         sheet._merged_line(subtitle, SUBTITLE_LOOK)
@@ -297,21 +297,35 @@ class TableSheet:
 
     def row(self, values: dict, fills: dict[str, str] | None = None, formats: dict[str, str] | None = None) -> None:
         """One table row: `fills` gives some columns a background (RRGGBB), `formats` a number format."""
+        get = values.get
         lines = 1
-        for key, _index, width, _style in self.specs:
-            if width is None:
-                continue
-            value = values.get(key)
+        for key, width in self.measured:
+            value = get(key)
             # A text at most half the width in characters fits on one line, whatever they are.
-            if value not in (None, "") and (type(value) is not str or len(value) * 2 > width - 1.5 or "\n" in value):
+            if value and (type(value) is not str or len(value) * 2 > width - 1.5 or "\n" in value):
                 lines = max(lines, line_count(value, width))
         row = self._next_row(row_height(lines))
-        book, ws = self.book, self.ws
-        for key, index, _width, style in self.specs:
+        ws, book = self.ws, self.book
+        for key, index, style in self.specs:
+            value = get(key)
             if (fills and key in fills) or (formats and key in formats):
-                look = replace(style[2], fill=(fills or {}).get(key), number_format=(formats or {}).get(key))
-                style = book.pair(look)
-            write_value(book, ws, row, index, values.get(key), style)
+                style = self._variant(style, (fills or {}).get(key), (formats or {}).get(key))
+            if type(value) is str:
+                value = ILLEGAL_CHARACTERS.sub("", value)
+                if value:
+                    ws.write_string(row, index, value, style[value.startswith(FORMULA_TRIGGERS)])
+                else:
+                    ws.write_blank(row, index, None, style[0])
+            else:
+                write_value(book, ws, row, index, value, style)
+
+    def _variant(self, style: tuple, fill: str | None, number_format: str | None) -> tuple:
+        """A column's style pair with another fill or number format (made once per sheet)."""
+        key = (style[2], fill, number_format)
+        made = self.variants.get(key)
+        if made is None:
+            made = self.variants[key] = self.book.pair(replace(style[2], fill=fill, number_format=number_format))
+        return made
 
     def finish(self) -> None:
         """The filter covers the header and every row below it (sections included, as Excel does)."""
