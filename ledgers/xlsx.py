@@ -311,7 +311,8 @@ class TableSheet:
             if (fills and key in fills) or (formats and key in formats):
                 style = self._variant(style, (fills or {}).get(key), (formats or {}).get(key))
             if type(value) is str:
-                value = ILLEGAL_CHARACTERS.sub("", value)
+                if not value.isprintable():  # a line break, a tab… (a quick test before the regex)
+                    value = ILLEGAL_CHARACTERS.sub("", value)
                 if value:
                     ws.write_string(row, index, value, style[value.startswith(FORMULA_TRIGGERS)])
                 else:
