@@ -1,10 +1,11 @@
 """Writing ledgers to .xlsx with XlsxWriter (the rows come from `ledgers.rows`).
 
-Every workbook is written in XlsxWriter's constant_memory mode (each row goes to the file once
-the next one starts, so memory stays flat with the row count) and every table still carries what
-an office needs to print it as is: a title row with the export time and the filters, a styled
-header frozen on screen and repeated on every printed page, an auto-filter, fixed column widths
-with wrapped text, A4 landscape fitted to the page width, and 第 N 页 / 共 M 页 in the footer.
+Every workbook is written in XlsxWriter's constant_memory mode (each row's cells go to the file
+once the next row starts; XlsxWriter still keeps a few hundred bytes per row: its height and, for
+merged rows, each merged cell) and every table carries what an office needs to print it as is: a
+title row with the export time and the filters, a styled header frozen on screen and repeated on
+every printed page, an auto-filter, fixed column widths with wrapped text, A4 landscape fitted to
+the page width, and 第 N 页 / 共 M 页 in the footer.
 
 Text is never a formula: text is written with `write_string` only (never `write`, which would turn
 "=…" into a formula), and a text that starts with = + - @ (or a tab or carriage return) gets
