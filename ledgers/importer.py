@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 
 from documents.readers.base import ReaderError
 from documents.readers.safety import check_office_zip
@@ -100,6 +101,12 @@ def _text(value) -> str:
     return str(value).replace("\r\n", "\n").strip()
 
 
+def _decoded(value):
+    """Text as Excel reads it: Excel (and XlsxWriter) write a carriage return or another control
+    character as _x000D_, which openpyxl leaves as it is."""
+    return unescape(value) if isinstance(value, str) else value
+
+
 def check_file(data: bytes, name: str = "") -> None:
     """Refuse what is not a plain .xlsx before openpyxl opens it."""
     limit = settings.MAX_UPLOAD_MB * 1024 * 1024
@@ -141,7 +148,7 @@ def read_workbook(data: bytes, name: str = "") -> dict:
         keys = list(meta_rows[4]) if len(meta_rows) > 4 else []
         snapshot = {}
         for row in meta_rows[5:]:
-            record = {key: _text(value) for key, value in zip(keys, row, strict=False)}
+            record = {key: _text(_decoded(value)) for key, value in zip(keys, row, strict=False)}
             if record.get("id", "").isdigit():
                 snapshot[record["id"]] = record
         rows = []
@@ -161,7 +168,7 @@ def read_workbook(data: bytes, name: str = "") -> dict:
 
 def _cell_value(cell):
     """A cell's value; a percentage Excel stored as a fraction (60% typed → 0.6) comes back as 60."""
-    value = getattr(cell, "value", None)
+    value = _decoded(getattr(cell, "value", None))
     if isinstance(value, int | float) and "%" in (getattr(cell, "number_format", "") or ""):
         return round(value * 100, 6)
     return value

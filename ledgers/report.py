@@ -16,13 +16,12 @@ import datetime as dt
 from collections import defaultdict
 
 from django.utils import timezone
-from openpyxl import Workbook
 
 from tasks.models import Assignment, AssignmentState, ExtensionRequest, ExtensionState
 from workdays import calendar
 
 from .rows import Column
-from .xlsx import TableSheet
+from .xlsx import Book, TableSheet
 
 PERCENT = "0.0%"
 
@@ -65,7 +64,7 @@ def write_monthly_report(year: int, month: int, target, *, now: dt.datetime | No
     ):
         reports_in_month[unit_id] += 1
 
-    workbook = Workbook(write_only=True)
+    workbook = Book(target)
     counts = {}
 
     # Summary by unit.
@@ -225,5 +224,5 @@ def write_monthly_report(year: int, month: int, target, *, now: dt.datetime | No
         )
     sheet.finish()
     counts["延期审批"] = len(decisions)
-    workbook.save(target)
+    workbook.close()
     return counts

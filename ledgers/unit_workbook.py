@@ -12,20 +12,18 @@ import datetime as dt
 
 from django.db.models import F, Prefetch
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill
 
 from tasks.models import OPEN_STATES, Assignment, AssignmentRole, AssignmentState, ProgressReport
 
 from .rows import Column, Groups, deadline_cell, unit_names
 from .selectors import unit_groups
-from .xlsx import TableSheet, make_cell
+from .xlsx import Book, Look, TableSheet, write_value
 
 FORMAT = "duban-progress/1"
 META_SHEET = "_duban"
 EDITABLE = ("progress", "problems", "next_steps", "percent")
 READ_ONLY = ("number", "text", "partners", "deadline", "state")
-EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
+EDIT_FILL = "FFF2CC"  # the columns to fill in
 
 
 def columns_for(role: str) -> tuple[Column, ...]:
@@ -103,7 +101,7 @@ def write_unit_workbook(unit, target, *, now: dt.datetime | None = None) -> int:
     """Write the unit's workbook to `target`; returns the number of shares written."""
     now = now or timezone.now()
     stamp = f"{timezone.localtime(now):%Y-%m-%d %H:%M}"
-    workbook = Workbook(write_only=True)
+    workbook = Book(target)
     shares = list(unit_shares(unit))
     groups = unit_groups()
     snapshot = []
@@ -126,15 +124,15 @@ def write_unit_workbook(unit, target, *, now: dt.datetime | None = None) -> int:
             snapshot.append(values)
             sheet.row(values, fills={key: EDIT_FILL for key in EDITABLE})
         sheet.finish()
-    meta = workbook.create_sheet(META_SHEET)
-    meta.sheet_state = "veryHidden"
-    meta.append(["format", FORMAT])
-    meta.append(["unit", unit.pk])
-    meta.append(["unit_name", unit.name])
-    meta.append(["exported_at", stamp])
+    # What was exported, for the import to tell edits from changes made in Duban meanwhile.
+    meta = workbook.add_sheet(META_SHEET)
+    meta.very_hidden()
     keys = ["id", "version", *EDITABLE, *READ_ONLY]
-    meta.append(keys)
-    for values in snapshot:
-        meta.append([make_cell(meta, values[key], border=None) for key in keys])
-    workbook.save(target)
+    plain = workbook.pair(Look(border=False))
+    lines = [["format", FORMAT], ["unit", unit.pk], ["unit_name", unit.name], ["exported_at", stamp], keys]
+    lines += ([values[key] for key in keys] for values in snapshot)
+    for row, line in enumerate(lines):
+        for col, value in enumerate(line):
+            write_value(workbook, meta, row, col, value, plain)
+    workbook.close()
     return len(snapshot)

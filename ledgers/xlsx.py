@@ -1,37 +1,31 @@
-"""Writing ledgers to .xlsx with openpyxl (the rows come from `ledgers.rows`).
+"""Writing ledgers to .xlsx with XlsxWriter (the rows come from `ledgers.rows`).
 
-Every sheet is written in write-only mode (rows stream to the file, memory stays flat with the
-row count) and still carries what an office needs to print it as is: a title row with the
-export time and the filters, a styled header frozen on screen and repeated on every printed
-page, an auto-filter, fixed column widths with wrapped text, A4 landscape fitted to the page
-width, and 第 N 页 / 共 M 页 in the footer.
+Every workbook is written in XlsxWriter's constant_memory mode (each row's cells go to the file
+once the next row starts; XlsxWriter still keeps a few hundred bytes per row: its height and, for
+merged rows, each merged cell) and every table carries what an office needs to print it as is: a
+title row with the export time and the filters, a styled header frozen on screen and repeated on
+every printed page, an auto-filter, fixed column widths with wrapped text, A4 landscape fitted to
+the page width, and 第 N 页 / 共 M 页 in the footer.
 
-Text is never a formula: a cell that starts with = + - @ (or a tab or carriage return) is stored
-as a string with Excel's quote prefix, so neither openpyxl nor Excel evaluates it.
+Text is never a formula: text is written with `write_string` only (never `write`, which would turn
+"=…" into a formula), and a text that starts with = + - @ (or a tab or carriage return) gets
+Excel's quote prefix, so Excel does not evaluate it when someone edits the cell either.
+
+Formats are created once per look (font, fill, alignment, border, number format) and workbook
+(`Book.format`), not per cell.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
-from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import lru_cache
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell._writer import etree_write_cell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.compat import safe_string
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.functions import tostring
+import xlsxwriter
 
 from tasks.lights import Light
 
@@ -39,38 +33,60 @@ from .rows import Column, Ledger, SectionRow
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FONT_NAME = "宋体"
+A4 = 9  # Excel's paper size code
+
+
+@dataclass(frozen=True)
+class Font:
+    name: str = FONT_NAME
+    size: float = 10
+    bold: bool = False
+    color: str | None = None  # RRGGBB
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a cell looks; each distinct look becomes one XlsxWriter Format per workbook."""
+
+    font: Font = Font()
+    fill: str | None = None  # solid background, RRGGBB
+    align: str | None = None  # left, center
+    valign: str | None = None  # top, vcenter
+    wrap: bool = False
+    indent: int = 0
+    border: bool = True  # thin grey lines on all four sides
+    number_format: str | None = None
+
+
 TITLE_FONT = Font(name="黑体", size=16, bold=True)
-SUBTITLE_FONT = Font(name=FONT_NAME, size=9, color="595959")
+SUBTITLE_FONT = Font(size=9, color="595959")
 HEADER_FONT = Font(name="黑体", size=11, bold=True)
-BODY_FONT = Font(name=FONT_NAME, size=10)
-SECTION_FONTS = (Font(name="黑体", size=11, bold=True), Font(name=FONT_NAME, size=10, bold=True))
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-SECTION_FILLS = (PatternFill("solid", fgColor="EDEDED"), PatternFill("solid", fgColor="F6F6F6"))
-LIGHT_FILLS = {
-    Light.GREEN: PatternFill("solid", fgColor="C6EFCE"),
-    Light.YELLOW: PatternFill("solid", fgColor="FFEB9C"),
-    Light.RED: PatternFill("solid", fgColor="FFC7CE"),
-    Light.GREY: PatternFill("solid", fgColor="D9D9D9"),
-}
-TITLE_ALIGNMENT = Alignment(horizontal="center", vertical="center")
-SUBTITLE_ALIGNMENT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BODY_FONT = Font()
+SECTION_FONTS = (Font(name="黑体", size=11, bold=True), Font(bold=True))
+HEADER_FILL = "D9E1F2"
+SECTION_FILLS = ("EDEDED", "F6F6F6")
+LIGHT_FILLS = {Light.GREEN: "C6EFCE", Light.YELLOW: "FFEB9C", Light.RED: "FFC7CE", Light.GREY: "D9D9D9"}
+BORDER_COLOR = "808080"
+TITLE_LOOK = Look(font=TITLE_FONT, align="center", valign="vcenter", border=False)
+SUBTITLE_LOOK = Look(font=SUBTITLE_FONT, align="left", valign="vcenter", wrap=True, border=False)
+HEADER_LOOK = Look(font=HEADER_FONT, fill=HEADER_FILL, align="center", valign="vcenter", wrap=True)
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 # Rows before the header: the title and the line with the export time and filters.
 TITLE_ROWS = 2
-HEADER_ROW = TITLE_ROWS + 1
+HEADER_ROW = TITLE_ROWS + 1  # as Excel numbers rows (XlsxWriter counts from 0)
 
 Progress = Callable[[int, int], None]
 
-# Row heights, in points, for 10-point text. Neither openpyxl nor LibreOffice sizes a row to its
+# Row heights, in points, for 10-point text. Neither Excel nor LibreOffice sizes a row to its
 # wrapped text when the file is opened, so each row gets the height its longest cell needs.
 LINE_HEIGHT = 13.5
 ROW_PADDING = 4
 MIN_ROW_HEIGHT = 18
 MAX_ROW_HEIGHT = 409  # Excel's limit
 
-
+# Control characters XML cannot carry (tab, line feed and carriage return are kept).
+ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Everything from U+2E80 on (CJK, full-width forms…) is about two units wide; the rest 1.1.
 _NARROW = re.compile("[\u0000-\u2e7f]+")
 
@@ -81,17 +97,16 @@ def text_units(text: str) -> float:
     return 2.0 * wide + 1.1 * (len(text) - wide)
 
 
+@lru_cache(maxsize=4096)  # unit names, states and dates come back row after row
 def line_count(value, width: float) -> int:
     """How many lines `value` wraps to in a column `width` units wide."""
     if value is None or value == "":
         return 1
     usable = max(width - 1.5, 1.0)
-    text = str(value)
-    if "\n" not in text:
-        return max(1, math.ceil(text_units(text) / usable))
-    return sum(max(1, math.ceil(text_units(part) / usable)) for part in text.split("\n"))
+    return sum(max(1, math.ceil(text_units(part) / usable)) for part in str(value).split("\n"))
 
 
+@lru_cache(maxsize=256)
 def row_height(lines: int) -> float:
     return min(MAX_ROW_HEIGHT, max(MIN_ROW_HEIGHT, lines * LINE_HEIGHT + ROW_PADDING))
 
@@ -99,282 +114,231 @@ def row_height(lines: int) -> float:
 def text_safe(value):
     """Drop the control characters XML cannot carry; everything else is kept as written."""
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return ILLEGAL_CHARACTERS.sub("", value)
     return value
 
 
-def _style_template(ws, *, font=BODY_FONT, fill=None, alignment=None, border=BORDER, number_format=None, quoted=False):
-    template = WriteOnlyCell(ws)
-    template.font = font
-    if fill is not None:
-        template.fill = fill
-    if alignment is not None:
-        template.alignment = alignment
-    if border is not None:
-        template.border = border
-    if number_format:
-        template.number_format = number_format
+def _properties(look: Look, quoted: bool) -> dict:
+    font = look.font
+    props: dict = {"font_name": font.name, "font_size": font.size}
+    if font.bold:
+        props["bold"] = True
+    if font.color:
+        props["font_color"] = f"#{font.color}"
+    if look.fill:
+        props.update(pattern=1, bg_color=f"#{look.fill}")
+    if look.align:
+        props["align"] = look.align
+    if look.valign:
+        props["valign"] = look.valign
+    if look.wrap:
+        props["text_wrap"] = True
+    if look.indent:
+        props["indent"] = look.indent
+    if look.border:
+        props.update(border=1, border_color=f"#{BORDER_COLOR}")
+    if look.number_format:
+        props["num_format"] = look.number_format
     if quoted:
-        template.quotePrefix = True
-    return template
+        props["quote_prefix"] = True
+    return props
 
 
-def _styles(workbook) -> dict:
-    return workbook.__dict__.setdefault("_duban_styles", {})
+class Book:
+    """An XlsxWriter workbook in constant_memory mode with its formats, one per look."""
+
+    def __init__(self, target):
+        # A path or a binary file (XlsxWriter zips the parts into it on close()).
+        self.workbook = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "remove_timezone": True,
+            },
+        )
+        self.formats: dict[tuple[Look, bool], object] = {}
+
+    def format(self, look: Look, quoted: bool = False):
+        key = (look, quoted)
+        made = self.formats.get(key)
+        if made is None:
+            made = self.formats[key] = self.workbook.add_format(_properties(look, quoted))
+        return made
+
+    def pair(self, look: Look) -> tuple:
+        """(plain, quote-prefixed for formula-looking text, the look) for cells of this look."""
+        return self.format(look), self.format(look, quoted=True), look
+
+    def add_sheet(self, title: str):
+        return self.workbook.add_worksheet(title[:31])
+
+    def close(self) -> None:
+        self.workbook.close()
 
 
-def make_cell(ws, value, *, font=BODY_FONT, fill=None, alignment=None, border=BORDER, number_format=None):
-    """A styled write-only cell (for `ws.append`); text that looks like a formula is stored as text.
+def write_value(book: Book, ws, row: int, col: int, value, style: tuple | None) -> None:
+    """One cell (0-based row and column) in its style pair; a None style leaves an empty cell out.
 
-    Each combination of styles is registered with the workbook once and then copied: assigning
-    font, fill and alignment to every cell would hash the style objects for every cell.
-    """
-    cell = WriteOnlyCell(ws, value=text_safe(value))
-    quoted = isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS)
-    if quoted:
-        cell.data_type = "s"
-    cache = _styles(ws.parent)
-    key = ("cell", id(font), id(fill), id(alignment), id(border), number_format, quoted)
-    style = cache.get(key)
-    if style is None:
-        template = _style_template(ws, font=font, fill=fill, alignment=alignment, border=border,
-                                   number_format=number_format, quoted=quoted)  # fmt: skip
-        # The key holds ids: keep the objects alive as long as the cache.
-        style = cache[key] = (template._style, (font, fill, alignment, border))
-    cell._style = copy(style[0])
-    return cell
-
-
-@lru_cache(maxsize=8)
-def _section_alignment(level: int) -> Alignment:
-    return Alignment(horizontal="left", vertical="center", wrap_text=True, indent=level)
-
-
-@lru_cache(maxsize=64)
-def _alignment(column: Column) -> Alignment:
-    return Alignment(horizontal=column.align, vertical="top" if column.wrap else "center", wrap_text=column.wrap)
+    Text goes through `write_string` only, so it is never a formula."""
+    kind = type(value)
+    if kind is str:
+        value = ILLEGAL_CHARACTERS.sub("", value)
+        if value:
+            ws.write_string(row, col, value, None if style is None else style[value.startswith(FORMULA_TRIGGERS)])
+            return
+    elif kind is int or kind is float or kind is Decimal:
+        ws.write_number(row, col, value, None if style is None else style[0])
+        return
+    elif kind is bool:
+        ws.write_boolean(row, col, value, None if style is None else style[0])
+        return
+    elif isinstance(value, dt.date | dt.datetime):
+        look = style[2] if style is not None else Look(border=False)
+        number_format = DATETIME_FORMAT if isinstance(value, dt.datetime) else DATE_FORMAT
+        ws.write_datetime(row, col, value, book.format(replace(look, number_format=number_format)))
+        return
+    elif value is not None:
+        text = ILLEGAL_CHARACTERS.sub("", str(value))
+        if text:
+            ws.write_string(row, col, text, None if style is None else style[text.startswith(FORMULA_TRIGGERS)])
+            return
+    if style is not None:
+        ws.write_blank(row, col, None, style[0])
 
 
-MAX_TEXT = 32767  # Excel's limit for one cell, as openpyxl truncates
-_SPECIAL = re.compile("[&<>\r]")
-EMPTY_SHEET_DATA = b"<sheetData></sheetData>"
-FLUSH_ROWS = 500
-
-
-def _escaped(text: str) -> str:
-    """Text as XML character data (what lxml writes: \r kept as a reference)."""
-    if _SPECIAL.search(text) is None:
-        return text
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-class _Capture:
-    """Stands for the XML stream when openpyxl's own cell writer renders an unusual value."""
-
-    element = None
-
-    def write(self, element) -> None:
-        self.element = element
+def column_look(column: Column) -> Look:
+    return Look(align=column.align, valign="top" if column.wrap else "vcenter", wrap=column.wrap)
 
 
 @dataclass
 class TableSheet:
-    """One printable table in a write-only workbook: title, filter line, header, then rows.
+    """One printable table: title, filter line, header, then rows.
 
-    Sheet-level settings the writer emits at the top of the file (column widths, frozen panes,
-    fit-to-page) are set before the first row; the rest (merges, filter, page setup) at the end.
-    Rows are rendered straight to the sheet's XML, with style ids registered once per combination
-    of font, fill, alignment, border and number format: each cell is one formatted string rather
-    than an openpyxl Cell, a style lookup and a nested XML writer. openpyxl writes the rest of the
-    sheet and the workbook; `finish` puts the rows in the sheet's <sheetData>.
+    Sheet-level settings (column widths, hidden columns, frozen panes, print setup) are set at
+    the start, the filter at the end; merged rows (title, filter line, sections) are merged as
+    they are written.
     """
 
+    book: Book
     ws: object
     columns: Sequence[Column]
     hidden: frozenset[str] = frozenset()
-    row_count: int = 0
-    # Merged ranges are set once at the end: openpyxl checks each new range against all the
-    # others, which grows with the square of the number of section rows.
-    merged: list[CellRange] = field(default_factory=list)
-    letters: tuple[str, ...] = ()
-    # The rows' XML, written to a temporary file as they come (see finish).
-    rows_file: object = None
-    pending: list[str] = field(default_factory=list)
-    # Per column: (key, width to measure for the row height or None, its body style pair).
+    row_count: int = 0  # rows written so far
+    # Per column: (key, index, its body style pair); the columns whose text wraps: (key, width).
     specs: tuple = ()
-    section_cells: dict = field(default_factory=dict)
-    # A column's style with a fill or number format, per (key, fill, format); `style` keeps the fill.
+    measured: tuple = ()
+    section_styles: dict = field(default_factory=dict)
     variants: dict = field(default_factory=dict)
 
     @classmethod
-    def start(cls, workbook: Workbook, sheet_title: str, *, title: str, subtitle: str, columns, hidden=()):
-        ws = workbook.create_sheet(title=sheet_title[:31])
+    def start(cls, book: Book, sheet_title: str, *, title: str, subtitle: str, columns, hidden=()):
+        ws = book.add_sheet(sheet_title)
         columns = tuple(columns)
-        sheet = cls(ws=ws, columns=columns, hidden=frozenset(hidden))
-        sheet.letters = tuple(get_column_letter(index) for index in range(1, len(columns) + 1))
-        for letter, column in zip(sheet.letters, sheet.columns, strict=True):
-            dimension = ws.column_dimensions[letter]
-            dimension.width = column.width
-            if column.key in sheet.hidden:
-                dimension.hidden = True
-        ws.freeze_panes = f"A{HEADER_ROW + 1}"
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-        ws.oddFooter.center.size = 9
-        sheet.specs = tuple(
-            (
-                column.key,
-                column.width if column.wrap and column.key not in sheet.hidden else None,
-                sheet.style(alignment=_alignment(column)),
-            )
-            for column in columns
+        sheet = cls(book=book, ws=ws, columns=columns, hidden=frozenset(hidden))
+        for index, column in enumerate(columns):
+            ws.set_column(index, index, column.width, None, {"hidden": column.key in sheet.hidden})
+        ws.freeze_panes(HEADER_ROW, 0)
+        ws.set_landscape()
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, 0)
+        ws.center_horizontally()
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.repeat_rows(HEADER_ROW - 1)
+        ws.set_footer("&C&9第 &P 页，共 &N 页")
+        sheet.specs = tuple((column.key, index, book.pair(column_look(column))) for index, column in enumerate(columns))
+        sheet.measured = tuple(
+            (column.key, column.width) for column in columns if column.wrap and column.key not in sheet.hidden
         )
-        sheet.rows_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish(), once the rows are in
-        sheet._merged_line(title, TITLE_FONT, TITLE_ALIGNMENT, height=30)
-        sheet._merged_line(subtitle, SUBTITLE_FONT, SUBTITLE_ALIGNMENT)
-        header = sheet.style(font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
-        lines = max(line_count(c.header, c.width) for c in sheet.columns)
-        sheet._append([(c.header, header) for c in sheet.columns], max(24, row_height(lines)))
+        sheet._merged_line(title, TITLE_LOOK, height=30)
+        sheet._merged_line(subtitle, SUBTITLE_LOOK)
+        header = book.pair(HEADER_LOOK)
+        lines = max(line_count(c.header, c.width) for c in columns)
+        row = sheet._next_row(max(24, row_height(lines)))
+        for index, column in enumerate(columns):
+            write_value(book, ws, row, index, column.header, header)
         return sheet
 
-    def style(self, *, font=BODY_FONT, fill=None, alignment=None, border=BORDER, number_format=None) -> tuple:
-        """The style ids (as text) of a combination: (plain, with Excel's quote prefix for text)."""
-        cache = _styles(self.ws.parent)
-        key = ("ids", id(font), id(fill), id(alignment), id(border), number_format)
-        pair = cache.get(key)
-        if pair is None:
-            options = dict(font=font, fill=fill, alignment=alignment, border=border, number_format=number_format)
-            plain = _style_template(self.ws, **options).style_id
-            quoted = _style_template(self.ws, **options, quoted=True).style_id
-            # The key holds ids: keep the objects alive as long as the cache.
-            pair = cache[key] = (str(plain), str(quoted), (font, fill, alignment, border))
-        return pair
-
     @property
-    def last_column(self) -> str:
-        return get_column_letter(len(self.columns))
+    def last_column(self) -> int:
+        return len(self.columns) - 1
 
     @property
     def total_width(self) -> float:
         return sum(column.width for column in self.columns if column.key not in self.hidden)
 
-    def _append(self, cells: list[tuple], height: float) -> None:
-        """Write one row of (value, style pair) cells with its height; a None style leaves the cell out
-        when it is empty."""
+    def _next_row(self, height: float) -> int:
+        row = self.row_count
         self.row_count += 1
-        number = str(self.row_count)
-        parts = [f'<row r="{number}" ht="{safe_string(float(height))}" customHeight="1">']
-        for letter, (value, style) in zip(self.letters, cells, strict=False):
-            kind = type(value)
-            if kind is str:
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
-            if value is None or value == "":
-                if style is not None:  # an empty text stays a text cell, as openpyxl writes it
-                    kind_attribute = ' t="inlineStr"' if kind is str else ""
-                    parts.append(f'<c r="{letter}{number}" s="{style[0]}"{kind_attribute}/>')
-            elif kind is str:
-                sid = "" if style is None else f' s="{style[1] if value.startswith(FORMULA_TRIGGERS) else style[0]}"'
-                space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
-                parts.append(f'<c r="{letter}{number}"{sid} t="inlineStr"><is><t{space}>{_escaped(value)}</t></is></c>')
-            elif kind is int or kind is float:
-                sid = "" if style is None else f' s="{style[0]}"'
-                parts.append(f'<c r="{letter}{number}"{sid} t="n"><v>{safe_string(value)}</v></c>')
-            else:
-                parts.append(self._other_cell(value, style, letter, number))
-        parts.append("</row>")
-        self.pending.append("".join(parts))
-        if len(self.pending) >= FLUSH_ROWS:
-            self._flush()
+        self.ws.set_row(row, height)
+        return row
 
-    def _flush(self) -> None:
-        self.rows_file.write("".join(self.pending).encode())
-        self.pending.clear()
+    def _merged(self, row: int, text: str, style: tuple) -> None:
+        """`text` across the whole row, in one merged cell (written with write_string afterwards:
+        merge_range itself would write "=…" as a formula)."""
+        if self.last_column > 0:
+            self.ws.merge_range(row, 0, row, self.last_column, None, style[0])
+        write_value(self.book, self.ws, row, 0, text, style)
 
-    def _other_cell(self, value, style, letter: str, number: str) -> str:
-        """Dates, decimals, booleans…: rendered by openpyxl's own cell writer, as `ws.append` would."""
-        cell = WriteOnlyCell(self.ws)
-        if style is not None:
-            cell._style = copy(self.ws.parent._cell_styles[int(style[0])])
-        cell.value = value  # after the style: a date gets its number format as with ws.append
-        cell.row, cell.column = int(number), column_index_from_string(letter)
-        capture = _Capture()
-        etree_write_cell(capture, self.ws, cell, style is not None)
-        return tostring(capture.element, encoding="unicode")
+    def _merged_line(self, text: str, look: Look, height: float | None = None) -> None:
+        row = self._next_row(height or row_height(line_count(text, self.total_width)))
+        self._merged(row, text, self.book.pair(look))
 
-    def _merged_line(self, text: str, font, alignment, height: float | None = None) -> None:
-        self._append([(text, self.style(font=font, alignment=alignment, border=None))], height or row_height(
-            line_count(text, self.total_width)))  # fmt: skip
-        self.merged.append(CellRange(f"A{self.row_count}:{self.last_column}{self.row_count}"))
+    def section(self, section: SectionRow) -> None:
+        style = self.section_styles.get(section.level)
+        if style is None:
+            level = min(section.level, len(SECTION_FONTS) - 1)
+            look = Look(font=SECTION_FONTS[level], fill=SECTION_FILLS[level], align="left", valign="vcenter",
+                        wrap=True, indent=section.level)  # fmt: skip
+            style = self.section_styles[section.level] = self.book.pair(look)
+        row = self._next_row(row_height(line_count(section.title, self.total_width)))
+        self._merged(row, section.title, style)
 
-    def section(self, row: SectionRow) -> None:
-        level = min(row.level, len(SECTION_FONTS) - 1)
-        cells = self.section_cells.get((level, row.level))
-        if cells is None:
-            font, fill = SECTION_FONTS[level], SECTION_FILLS[level]
-            title = self.style(font=font, fill=fill, alignment=_section_alignment(row.level))
-            rest = self.style(fill=fill)
-            cells = self.section_cells[(level, row.level)] = (title, [(None, rest)] * (len(self.columns) - 1))
-        self._append([(row.title, cells[0]), *cells[1]], row_height(line_count(row.title, self.total_width)))
-        self.merged.append(CellRange(f"A{self.row_count}:{self.last_column}{self.row_count}"))
-
-    def row(
-        self, values: dict, fills: dict[str, PatternFill] | None = None, formats: dict[str, str] | None = None
-    ) -> None:
+    def row(self, values: dict, fills: dict[str, str] | None = None, formats: dict[str, str] | None = None) -> None:
+        """One table row: `fills` gives some columns a background (RRGGBB), `formats` a number format."""
+        get = values.get
         lines = 1
-        cells = []
-        for key, width, style in self.specs:
-            value = values.get(key)
+        for key, width in self.measured:
+            value = get(key)
             # A text at most half the width in characters fits on one line, whatever they are.
-            measure = width is not None and value not in (None, "")
-            if measure and (type(value) is not str or len(value) * 2 > width - 1.5 or "\n" in value):
+            if value and (type(value) is not str or len(value) * 2 > width - 1.5 or "\n" in value):
                 lines = max(lines, line_count(value, width))
+        row = self._next_row(row_height(lines))
+        ws, book = self.ws, self.book
+        for key, index, style in self.specs:
+            value = get(key)
             if (fills and key in fills) or (formats and key in formats):
-                fill, number_format = (fills or {}).get(key), (formats or {}).get(key)
-                variant = (key, id(fill), number_format)
-                found = self.variants.get(variant)
-                if found is None:
-                    found = self.variants[variant] = self.style(
-                        fill=fill, alignment=style[2][2], number_format=number_format
-                    )
-                style = found
-            cells.append((value, style))
-        self._append(cells, row_height(lines))
+                style = self._variant(style, (fills or {}).get(key), (formats or {}).get(key))
+            if type(value) is str:
+                if not value.isprintable():  # a line break, a tab… (a quick test before the regex)
+                    value = ILLEGAL_CHARACTERS.sub("", value)
+                if value:
+                    ws.write_string(row, index, value, style[value.startswith(FORMULA_TRIGGERS)])
+                else:
+                    ws.write_blank(row, index, None, style[0])
+            else:
+                write_value(book, ws, row, index, value, style)
+
+    def _variant(self, style: tuple, fill: str | None, number_format: str | None) -> tuple:
+        """A column's style pair with another fill or number format (made once per sheet)."""
+        key = (style[2], fill, number_format)
+        made = self.variants.get(key)
+        if made is None:
+            made = self.variants[key] = self.book.pair(replace(style[2], fill=fill, number_format=number_format))
+        return made
 
     def finish(self) -> None:
         """The filter covers the header and every row below it (sections included, as Excel does)."""
-        self.ws.merged_cells = MultiCellRange(self.merged)
-        self.ws.auto_filter.ref = f"A{HEADER_ROW}:{self.last_column}{max(self.row_count, HEADER_ROW + 1)}"
-        # openpyxl writes the sheet (settings, columns, an empty <sheetData>, merges, filter, page
-        # setup) to its temporary file, which the workbook's save then zips as it is; the rows go
-        # in between.
-        self._flush()
-        self.ws.close()
-        path = self.ws._writer.out
-        with open(path, "rb") as written:
-            sheet = written.read()
-        if sheet.count(EMPTY_SHEET_DATA) != 1:
-            raise RuntimeError("openpyxl wrote the sheet in an unexpected shape")
-        head, tail = sheet.split(EMPTY_SHEET_DATA)
-        self.rows_file.seek(0)
-        with open(path, "wb") as out:
-            out.write(head + b"<sheetData>")
-            shutil.copyfileobj(self.rows_file, out, 1 << 20)
-            out.write(b"</sheetData>" + tail)
-        self.rows_file.close()
+        last = max(self.row_count, HEADER_ROW + 1) - 1
+        self.ws.autofilter(HEADER_ROW - 1, 0, last, self.last_column)
 
 
 def write_ledger(ledger: Ledger, target, *, on_progress: Progress | None = None, every: int = 500) -> int:
     """Write the 台账 to `target` (a path or a binary file); returns the number of task rows."""
-    workbook = Workbook(write_only=True)
-    sheet = TableSheet.start(workbook, "台账", title=ledger.title, subtitle=ledger.subtitle, columns=ledger.columns)
+    book = Book(target)
+    sheet = TableSheet.start(book, "台账", title=ledger.title, subtitle=ledger.subtitle, columns=ledger.columns)
     total = ledger.total
     light_fills = {light: {"light": fill} for light, fill in LIGHT_FILLS.items()}
     done = 0
@@ -387,7 +351,7 @@ def write_ledger(ledger: Ledger, target, *, on_progress: Progress | None = None,
         if on_progress is not None and done % every == 0:
             on_progress(done, total)
     sheet.finish()
-    workbook.save(target)
+    book.close()
     if on_progress is not None:
         on_progress(done, done)
     return done

@@ -1,21 +1,22 @@
-"""ledgers.xlsx.TableSheet renders rows straight to XML: every kind of value reads back as
-openpyxl's own `ws.append` would have written it, styled."""
+"""ledgers.xlsx.TableSheet writes rows with XlsxWriter: every kind of value reads back (with
+openpyxl, as the import reads) with its value, type and style."""
 
 import datetime as dt
 import io
 from decimal import Decimal
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from ledgers.rows import Column, SectionRow
-from ledgers.xlsx import LIGHT_FILLS, TableSheet
+from ledgers.xlsx import LIGHT_FILLS, Book, TableSheet
 from tasks.lights import Light
 
 COLUMNS = (Column("a", "甲", 20), Column("b", "乙", 10, wrap=False), Column("c", "丙", 12))
 
 
 def _written(rows):
-    workbook = Workbook(write_only=True)
+    out = io.BytesIO()
+    workbook = Book(out)
     sheet = TableSheet.start(workbook, "表", title="标题", subtitle="副标题", columns=COLUMNS)
     for row in rows:
         if isinstance(row, SectionRow):
@@ -23,8 +24,7 @@ def _written(rows):
         else:
             sheet.row(row, fills={"b": LIGHT_FILLS[Light.RED]}, formats={"c": "0.0%"})
     sheet.finish()
-    out = io.BytesIO()
-    workbook.save(out)
+    workbook.close()
     return load_workbook(io.BytesIO(out.getvalue()))["表"]
 
 
