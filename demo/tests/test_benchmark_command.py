@@ -31,10 +31,22 @@ def test_benchmark_json_shape_in_a_throwaway_database(tmp_path):
     assert set(data) == {"scale", "metrics", "ratios"}
     assert data["scale"]["sqlite_journal_mode"] == "wal"  # a file, not an in-memory database
     assert data["scale"]["1x"]["tasks"] == 30 and data["scale"]["2x"]["tasks"] == 60
-    for name in ("ledger", "my_work", "task_detail", "dashboard", "workbench", "search", "review_84_items"):
+    pages = (
+        "ledger",
+        "my_work",
+        "task_detail",
+        "dashboard",
+        "dashboard_uncached",
+        "workbench",
+        "search",
+        "review_84_items",
+    )
+    for name in pages:
         for key in (name, f"{name}_2x"):
             assert data["metrics"][key]["ms"] > 0 and data["metrics"][key]["queries"] > 0, key
         assert f"{name}_2x_vs_1x" in data["ratios"]
+    # The uncached dashboard really counts (the cached one reads the cache instead).
+    assert data["metrics"]["dashboard_uncached"]["queries"] > data["metrics"]["dashboard"]["queries"]
     assert data["metrics"]["ledger_export"]["rows"] == 30
     assert data["metrics"]["extract_2021_table"]["items"] == 84
     assert data["metrics"]["extract_500_items"]["items"] == 500
