@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from workdays import calendar
@@ -324,13 +325,19 @@ def asked_late_condition(today: dt.date, queryset) -> models.Q:
 
 
 def overdue_condition(today: dt.date, queryset) -> models.Q:
-    """light_annotation's red rule alone, as a plain condition on the share's own columns (no
-    join, and the (state, deadline) index serves it): open past its deadline in force, or asked
-    for completion too late. Same answer as light_annotation(...) == Light.RED."""
+    """light_annotation's red rule alone, as a plain condition on the share's own columns, for
+    filters (逾期): open past the last working day before today, or asked for completion after
+    the deadline in force. Both branches are predicates on the row itself, so PostgreSQL reads
+    each from the (state, deadline) index and ORs the bitmaps (an `id IN (subquery)` branch made
+    it scan every share). Same answer as light_annotation(...) == Light.RED."""
     active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
-    return models.Q(state__in=active, deadline__lte=calendar.previous_working_day(today)) | asked_late_condition(
-        today, queryset
+    last_working_day = calendar.previous_working_day(today)
+    asked = models.Q(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
+    due = effective_deadline_annotation(queryset.filter(asked))
+    asked_late = models.Q(GreaterThan(TruncDate("completion_requested_at"), due)) | models.Q(
+        completion_requested_at__isnull=True, deadline__lte=last_working_day
     )
+    return models.Q(state__in=active, deadline__lte=last_working_day) | (asked & asked_late)
 
 
 def _due_day_window(cycle: str, today: dt.date) -> models.Q:
