@@ -118,13 +118,17 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
     """
     if n == 0:
         return day
-    # Remembered with the day answers (and dropped with them): planning and the lights ask the
-    # same (deadline, lead) questions for thousands of shares.
+    return _remembered(("add", day, n), lambda: _add_working_days(day, n))
+
+
+def _remembered(key: tuple, compute):
+    """An answer remembered with the day answers (and dropped with them): planning and the
+    lights ask the same (deadline, lead) questions for thousands of shares."""
     _overrides()
     steps: dict = _cache["steps"]  # type: ignore[assignment]
-    found = steps.get(("add", day, n))
+    found = steps.get(key)
     if found is None:
-        found = steps[("add", day, n)] = _add_working_days(day, n)
+        found = steps[key] = compute()
     return found
 
 
@@ -149,12 +153,7 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         return 0
     if end < start:
         return -working_days_between(end, start)
-    _overrides()
-    steps: dict = _cache["steps"]  # type: ignore[assignment]
-    found = steps.get(("between", start, end))
-    if found is None:
-        found = steps[("between", start, end)] = _count_working_days(start, end)
-    return found
+    return _remembered(("between", start, end), lambda: _count_working_days(start, end))
 
 
 def _count_working_days(start: dt.date, end: dt.date) -> int:
@@ -171,12 +170,7 @@ def effective_deadline(deadline: dt.date) -> dt.date:
 
     A deadline on a 调休 Saturday stays on that Saturday: it is a working day.
     """
-    _overrides()
-    steps: dict = _cache["steps"]  # type: ignore[assignment]
-    found = steps.get(("due", deadline))
-    if found is None:
-        found = steps[("due", deadline)] = next_working_day(deadline, include_today=True)
-    return found
+    return _remembered(("due", deadline), lambda: next_working_day(deadline, include_today=True))
 
 
 @receiver([post_save, post_delete], sender=HolidayOverride)
