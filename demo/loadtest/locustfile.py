@@ -73,11 +73,27 @@ def _login(user, username: str) -> None:
         gevent.spawn_later(MEASURE_SECONDS, environment.runner.quit)
 
 
-class Clerk(HttpUser):
+class Person(HttpUser):
+    """What both kinds of session do: search, and open a task seen on a list (`task_ids`)."""
+
+    abstract = True
+    wait_time = between(1, 3)
+    task_ids: list[str]
+
+    @task(2)
+    def search(self):
+        self.client.get(f"/search/?q={random.choice(SEARCH_WORDS)}", name="搜索")
+
+    @task(3)
+    def task_detail(self):
+        if self.task_ids:
+            self.client.get(f"/tasks/{random.choice(self.task_ids)}/", name="任务详情")
+
+
+class Clerk(Person):
     """A unit's 联络员: 我的待办, the ledger, a task, a report, an export of their own work."""
 
     weight = 3
-    wait_time = between(1, 3)
 
     def on_start(self):
         number = (next(_clerks) - 1) % UNITS + 1
@@ -99,15 +115,6 @@ class Clerk(HttpUser):
     @task(2)
     def ledger_overdue(self):
         self.client.get("/tasks/?overdue=on", name="台账 ?overdue")
-
-    @task(2)
-    def search(self):
-        self.client.get(f"/search/?q={random.choice(SEARCH_WORDS)}", name="搜索")
-
-    @task(3)
-    def task_detail(self):
-        if self.task_ids:
-            self.client.get(f"/tasks/{random.choice(self.task_ids)}/", name="任务详情")
 
     @task(2)
     def report(self):
@@ -141,11 +148,10 @@ class Clerk(HttpUser):
         self.client.get("/ledgers/export/my/", name="导出我的待办")
 
 
-class Supervisor(HttpUser):
+class Supervisor(Person):
     """督查室: the ledger with filters and sorts, the dashboard, 工作台, search, a task, a filtered export."""
 
     weight = 1
-    wait_time = between(1, 3)
 
     def on_start(self):
         _login(self, f"scale1_dcs{next(_supervisors)}")
@@ -169,15 +175,6 @@ class Supervisor(HttpUser):
     @task(2)
     def workbench(self):
         self.client.get("/dashboard/workbench/", name="工作台")
-
-    @task(2)
-    def search(self):
-        self.client.get(f"/search/?q={random.choice(SEARCH_WORDS)}", name="搜索")
-
-    @task(3)
-    def task_detail(self):
-        if self.task_ids:
-            self.client.get(f"/tasks/{random.choice(self.task_ids)}/", name="任务详情")
 
     @task(1)
     def export_document(self):
