@@ -3,11 +3,12 @@
 import datetime as dt
 
 import django_tables2 as tables
-from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+
+from accounts.links import link
 
 from .lights import assignment_light
 from .models import Assignment, AssignmentRole, AssignmentState
@@ -38,20 +39,6 @@ class DayColumn(tables.Column):
 
     def value(self, value, **kwargs):
         return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def link(name: str, pk: int) -> str:
-    """reverse(name, args=[pk]) from a pattern reversed once per name (and script prefix)."""
-    key = (name, get_script_prefix())
-    parts = _LINKS.get(key)
-    if parts is None:
-        before, _, after = reverse(name, args=[_MARK]).partition(str(_MARK))
-        parts = _LINKS[key] = (before, after)
-    return f"{parts[0]}{pk}{parts[1]}"
-
-
-_MARK = 2147000001
-_LINKS: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 class FastBody:

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 
+from accounts.links import link
 from workdays import calendar
 
 from .. import discussion
@@ -37,7 +38,7 @@ from ..models import (
     TaskEvent,
 )
 from ..paging import BoundedRequestConfig
-from ..tables import AssignmentTable, MyWorkTable, light_badge, link
+from ..tables import AssignmentTable, MyWorkTable, light_badge
 from .access import (
     PER_PAGE,
     _base_assignments,
