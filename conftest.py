@@ -12,6 +12,27 @@ def personas(db):
     return Personas()
 
 
+@pytest.fixture
+def as_user(client, personas):
+    """`as_user("lead_clerk")`: the test client, logged in as that persona."""
+
+    def login(name):
+        client.force_login(getattr(personas, name))
+        return client
+
+    return login
+
+
+@pytest.fixture
+def other_task(personas):
+    """A task of 教体局 alone: none of the lead or supporting units' people may see it."""
+    from tasks import services
+
+    return services.create_task(
+        personas.supervisor, text="教体局的任务：校园安全检查", lead_units=[personas.other_unit], number="9"
+    )
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a per-test folder, never the project's media/."""

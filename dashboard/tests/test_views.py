@@ -17,22 +17,6 @@ from .world import NOW, build_world
 PERSONAS = ["supervisor", "leader", "lead_clerk", "lead_head", "support_clerk", "other_clerk"]
 
 
-@pytest.fixture
-def as_user(client, personas):
-    def login(name):
-        client.force_login(getattr(personas, name))
-        return client
-
-    return login
-
-
-@pytest.fixture
-def other_task(personas):
-    return services.create_task(
-        personas.supervisor, text="教体局的任务：校园安全检查", lead_units=[personas.other_unit], number="9"
-    )
-
-
 def test_login_required(client):
     for name in ("dashboard:index", "dashboard:workbench"):
         response = client.get(reverse(name))

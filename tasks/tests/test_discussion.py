@@ -13,15 +13,6 @@ from units.models import UnitAlias
 READERS = ["supervisor", "leader", "lead_clerk", "lead_head", "support_clerk"]
 
 
-@pytest.fixture
-def as_user(client, personas):
-    def login(name):
-        client.force_login(getattr(personas, name))
-        return client
-
-    return login
-
-
 def snapshot(task):
     task.refresh_from_db()
     return task.state, task.version, sorted(task.assignments.values_list("state", "version"))

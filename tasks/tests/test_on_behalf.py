@@ -13,15 +13,6 @@ UNIT_WORK = ("acknowledge", "report", "complete", "request_extension")
 SUPERVISION = ("reassign", "change_deadline", "set_role")
 
 
-@pytest.fixture
-def as_user(client, personas):
-    def login(name):
-        client.force_login(getattr(personas, name))
-        return client
-
-    return login
-
-
 def urls(names, assignment):
     return {name: reverse(f"tasks:{name}", args=[assignment.pk]) for name in names}
 

@@ -367,15 +367,6 @@ class TestSetRole:
 # ---------------------------------------------------------------- screens
 
 
-@pytest.fixture
-def as_user(client, personas):
-    def login(name):
-        client.force_login(getattr(personas, name))
-        return client
-
-    return login
-
-
 def _edit_form(task: Task, **changes) -> dict:
     data = {
         "number": task.number,

@@ -7,15 +7,6 @@ from documents.models import DraftItem
 from tasks.models import AssignmentState
 
 
-@pytest.fixture
-def as_user(client, personas):
-    def login(name):
-        client.force_login(getattr(personas, name))
-        return client
-
-    return login
-
-
 def task_form(task, **changes):
     data = {
         "number": task.number, "title": task.title, "section": task.section, "text": "改过的内容",

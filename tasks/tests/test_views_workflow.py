@@ -10,15 +10,6 @@ from tasks import services
 from tasks.models import AssignmentState, ExtensionState
 
 
-@pytest.fixture
-def as_user(client, personas):
-    def login(name):
-        client.force_login(getattr(personas, name))
-        return client
-
-    return login
-
-
 def _report_data(version, **extra):
     data = {"version": version, "progress": "完成立项审批", "problems": "", "next_steps": "开工", "percent": 40}
     data.update(extra)
