@@ -1,10 +1,17 @@
 """Skip a test when a real server is absent, or fail it when REQUIRE_SERVICES=1 (CI)."""
 
+import contextlib
 import os
 import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def services_required() -> bool:
@@ -49,3 +56,26 @@ def require_chromium() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@contextlib.contextmanager
+def real_worker(redis_url: str, *, prefix: str = "duban-test", **env):
+    """A real Celery worker process (`celery -A config worker`) on a queue of its own, against
+    real Redis; yields the queue's name and stops the worker afterwards. `env` adds variables
+    (DATABASE_URL, MEDIA_ROOT…) for a worker that must see the test's database or files."""
+    queue = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    worker_env = {**os.environ, "REDIS_URL": redis_url, "DEBUG": "1", **env}
+    worker_env.pop("DUBAN_TESTING", None)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
+         "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+        cwd=ROOT, env=worker_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        yield queue
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()

@@ -1,19 +1,12 @@
 """/healthz: fast (one query, one cache read), worker liveness from the heartbeat a real worker writes."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.core.cache import caches
 
 from config.heartbeat import HEARTBEAT_KEY, read_heartbeat, write_heartbeat
-from testing.services import require_redis
-
-ROOT = Path(__file__).resolve().parents[2]
+from testing.services import real_worker, require_redis
 
 
 @pytest.fixture(autouse=True)
@@ -73,30 +66,18 @@ def test_a_real_worker_writes_the_heartbeat_to_redis(settings):
     }
     cache = caches.create_connection("default")
     cache.delete(HEARTBEAT_KEY)
-    queue = f"duban-hb-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "REDIS_URL": url, "DEBUG": "1"}
-    env.pop("DUBAN_TESTING", None)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-         "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        beat = None
-        while time.monotonic() < deadline and beat is None:
-            value = cache.get(HEARTBEAT_KEY)
-            beat = value if isinstance(value, dict) else None
-            time.sleep(0.2)
-        assert beat is not None, "the worker wrote no heartbeat within 60 s"
-        assert queue in beat["hostname"]
-        assert time.time() - beat["at"] < 60
+        with real_worker(url, prefix="duban-hb") as queue:
+            deadline = time.monotonic() + 60
+            beat = None
+            while time.monotonic() < deadline and beat is None:
+                value = cache.get(HEARTBEAT_KEY)
+                beat = value if isinstance(value, dict) else None
+                time.sleep(0.2)
+            assert beat is not None, "the worker wrote no heartbeat within 60 s"
+            assert queue in beat["hostname"]
+            assert time.time() - beat["at"] < 60
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
         cache.delete(HEARTBEAT_KEY)
 
 

@@ -1,10 +1,6 @@
 """A large export travels through real Redis to a real worker process, which writes the file."""
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from celery import Celery
@@ -13,11 +9,9 @@ from django.db import connection
 from django.utils import timezone
 
 from ledgers.models import ExportJob, JobState
-from testing.services import require_postgres, require_redis
+from testing.services import real_worker, require_postgres, require_redis
 
 from .conftest import open_xlsx
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _database_url() -> str:
@@ -38,29 +32,11 @@ def test_export_job_through_real_redis_and_worker(plan, personas):
         filename="台账.xlsx",
         expires_at=timezone.now() + timezone.timedelta(days=1),
     )
-    queue = f"duban-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "REDIS_URL": url,
-        "DEBUG": "1",
-        "DATABASE_URL": _database_url(),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    env.pop("DUBAN_TESTING", None)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-         "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
     client = Celery("duban-test-client", broker=url, backend=url)
     try:
-        client.send_task("ledgers.export", args=[job.pk], queue=queue).get(timeout=90)
+        with real_worker(url, DATABASE_URL=_database_url(), MEDIA_ROOT=str(settings.MEDIA_ROOT)) as queue:
+            client.send_task("ledgers.export", args=[job.pk], queue=queue).get(timeout=90)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
         client.close()
     job.refresh_from_db()
     assert job.state == JobState.DONE and job.done_rows == job.total_rows == 2
