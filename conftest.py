@@ -55,3 +55,12 @@ def _fresh_calendar_cache():
     calendar.clear_cache()
     yield
     calendar.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_django_cache():
+    """Each test starts with an empty cache (the test settings' per-process memory cache): a
+    统计看板 entry kept from another test's data would otherwise be served as recent figures."""
+    from django.core.cache import cache
+
+    cache.clear()

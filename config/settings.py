@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.SessionExpiryMiddleware",
+    # Remembers when this browser last changed something (the 统计看板 shows a person's own change at once).
+    "accounts.writes.WriteStampMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.RefusalLogMiddleware",
@@ -373,6 +375,11 @@ DUBAN_YELLOW_WORKING_DAYS = envint("DUBAN_YELLOW_WORKING_DAYS", "5")
 # while the data they count is unchanged (dashboard.cache: the key carries the data version that
 # database triggers replace on every change, and today's date); 0 computes them on every request.
 DUBAN_DASHBOARD_CACHE_SECONDS = envint("DUBAN_DASHBOARD_CACHE_SECONDS", "3600")
+# After a change by someone else, figures up to this many seconds old are still shown (with
+# their time and a note), so that a steady stream of reports does not make every reader wait for
+# a recount; a person's own change always shows on their next request. 0: recount after any change
+# (the tests' default, except those of the tolerance itself: dashboard/tests/test_cache.py).
+DUBAN_DASHBOARD_STALE_SECONDS = envint("DUBAN_DASHBOARD_STALE_SECONDS", "0" if TESTING else "60")
 # Ledger exports with more tasks than this are built by a Celery job with a progress bar;
 # smaller ones download at once (ledgers.views.export).
 LEDGER_ASYNC_ROWS = envint("LEDGER_ASYNC_ROWS", "2000")

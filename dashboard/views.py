@@ -40,19 +40,27 @@ CHART_UNITS = 15
 WORKBENCH_ROWS = 50
 RECENT_RETURNS_DAYS = 14
 BODY_MARK = "<!-- dashboard figures -->"
+STALE_MARK = "<!-- figures stale? -->"
 
 
 @login_required
 def index(request):
     """统计看板: the figures over what the person may read, under the filters in the URL."""
     today = timezone.localdate()
-    body = cache.cached("page", request, today, lambda: _body(request, today).encode())
+    figures_ = cache.cached("page", request, today, lambda: _body(request, today).encode())
     # The figures are kept as the page's bytes (no decoding and encoding of a page of thousands
     # of numbers on every request) and put in place of the mark in the page around them.
     page = render(request, "dashboard/index.html", {"body": mark_safe(BODY_MARK)})  # noqa: S308 (a constant)
     head, _mark, tail = page.content.partition(BODY_MARK.encode())
-    page.content = b"".join((head, body, tail))
+    before, _mark, after = figures_.content.partition(STALE_MARK.encode())
+    note = _stale_note() if figures_.stale else b""
+    page.content = b"".join((head, before, note, after, tail))
     return page
+
+
+def _stale_note() -> bytes:
+    seconds = settings.DUBAN_DASHBOARD_STALE_SECONDS
+    return render_to_string("dashboard/_stale_note.html", {"seconds": seconds}).encode()
 
 
 def _body(request, today) -> str:
@@ -61,6 +69,8 @@ def _body(request, today) -> str:
     form = DashboardFilterForm(request.GET or None, tasks=Task.objects.visible_to(request.user))
     ctx = {
         "data": data,
+        "computed_at": timezone.localtime(),
+        "stale_mark": mark_safe(STALE_MARK),  # noqa: S308 (a constant)
         "form": form,
         "errors": scope.errors,
         "charts": _chart_data(data),
@@ -77,14 +87,15 @@ def data(request):
     if not request.user.is_authenticated:
         return JsonResponse({"error": "请先登录"}, status=401)
     today = timezone.localdate()
-    content = cache.cached("data", request, today, lambda: _data_json(request, today).encode())
-    return HttpResponse(content, content_type="application/json")
+    figures_ = cache.cached("data", request, today, lambda: _data_json(request, today).encode())
+    return HttpResponse(figures_.content, content_type="application/json")
 
 
 def _data_json(request, today) -> str:
     scope = figures.scope_for(request.user, request.GET, today)
     payload = figures.compute(scope)
     payload["errors"] = scope.errors
+    payload["computed_at"] = timezone.localtime().isoformat(timespec="seconds")
     return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 

@@ -9,10 +9,13 @@ import re
 
 import pytest
 import time_machine
+from django.core.cache import cache as django_cache
 from django.db import connection, transaction
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dashboard import cache as dashboard_cache
 from dashboard.models import current_token
 from documents.models import SourceDocument
 from tasks import services
@@ -151,3 +154,89 @@ def test_a_rolled_back_change_never_brings_its_version_back(personas):
     assert current_token() == committed
     Assignment.objects.filter(pk=share.pk).update(percent=98)
     assert current_token() not in (committed, seen_inside)
+
+
+# The tolerance (DUBAN_DASHBOARD_STALE_SECONDS): others' changes may wait, one's own may not.
+
+
+def _someone_elses_change() -> int:
+    """Finish every open share the way a bulk job would (no request, no cookie); how many."""
+    open_shares = Assignment.objects.exclude(state=AssignmentState.DONE)
+    changed = open_shares.count()
+    assert changed
+    open_shares.update(state=AssignmentState.DONE, completed_at=NOW)
+    return changed
+
+
+def test_within_the_tolerance_others_changes_wait_and_the_page_says_so(client, world, settings):
+    settings.DUBAN_DASHBOARD_STALE_SECONDS = 60
+    client.force_login(world.leader)
+    with time_machine.travel(NOW, tick=False):
+        before, _ = data(client)
+        page_before, _ = get(client, reverse("dashboard:index"))
+        assert 'data-testid="figures-stale"' not in page_before
+        assert "统计于 2026-06-15 10:00" in page_before
+        changed = _someone_elses_change()
+    with time_machine.travel(NOW + dt.timedelta(seconds=59), tick=False):
+        still, queries = data(client)
+        assert still == before and queries <= 6
+        page, _ = get(client, reverse("dashboard:index"))
+        assert 'data-testid="figures-stale"' in page and "最迟 60 秒后计入" in page
+        assert "统计于 2026-06-15 10:00" in page
+    with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):
+        after, _ = data(client)
+        assert after["headline"]["shares_done"]["n"] == before["headline"]["shares_done"]["n"] + changed
+        assert after["computed_at"] == "2026-06-15T10:01:01+08:00"
+        page, _ = get(client, reverse("dashboard:index"))
+        assert 'data-testid="figures-stale"' not in page and "统计于 2026-06-15 10:01" in page
+
+
+def test_a_persons_own_change_shows_on_their_next_request(client, world, settings):
+    settings.DUBAN_DASHBOARD_STALE_SECONDS = 60
+    client.force_login(world.leader)
+    with time_machine.travel(NOW, tick=False):
+        before, _ = data(client)
+        changed = _someone_elses_change()
+    with time_machine.travel(NOW + dt.timedelta(seconds=5), tick=False):
+        assert data(client)[0] == before  # someone else's change: within the tolerance
+        task = Assignment.objects.first().task
+        response = client.post(reverse("tasks:instruct", args=[task.pk]), {"text": "请抓紧推进。"})
+        assert response.status_code == 302
+        after, _ = data(client)
+    assert after["headline"]["shares_done"]["n"] == before["headline"]["shares_done"]["n"] + changed
+
+
+def test_while_one_request_counts_the_others_get_the_last_figures(client, world, settings):
+    settings.DUBAN_DASHBOARD_STALE_SECONDS = 60
+    client.force_login(world.leader)
+    with time_machine.travel(NOW, tick=False):
+        before, _ = data(client)
+        _someone_elses_change()
+    request = RequestFactory().get(reverse("dashboard:data"))
+    request.user = world.leader
+    key = dashboard_cache.key_for("data", request, NOW.date())
+    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+        assert django_cache.add(f"{key}:counting", 1, 30)  # another request is counting
+        try:
+            assert data(client)[0] == before
+        finally:
+            django_cache.delete(f"{key}:counting")
+        assert data(client)[0] != before  # nobody is: this one counts
+
+
+def test_a_failed_count_holds_nobody_back(client, world, settings, monkeypatch):
+    settings.DUBAN_DASHBOARD_STALE_SECONDS = 60
+    client.force_login(world.leader)
+    with time_machine.travel(NOW, tick=False):
+        before, _ = data(client)
+        _someone_elses_change()
+
+    def broken(request, today):
+        raise RuntimeError("数据库断开")
+
+    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+        with monkeypatch.context() as patched:
+            patched.setattr("dashboard.views._data_json", broken)
+            with pytest.raises(RuntimeError):
+                data(client)
+        assert data(client)[0] != before
