@@ -18,6 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -30,6 +31,59 @@ from units.registry import load_registry
 from ...scale import build_city
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
+WINDOW_STARTS = "sessions logged in; measuring for"  # the locustfile's lines
+WINDOW_ENDS = "measured window over"
+
+
+def _cpu_seconds(processes) -> float:
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:  # ended meanwhile: its time is lost to this count, not to the server
+            continue
+        total += times.user + times.system
+    return total
+
+
+class CpuWindow:
+    """CPU seconds spent, between open and close, by gunicorn (master and workers), by every
+    PostgreSQL process on this machine (the server is local in the load test) and by locust; and
+    how busy the whole machine was (other work on it shows there)."""
+
+    def __init__(self, gunicorn_pid: int, locust_pid: int):
+        self.gunicorn = psutil.Process(gunicorn_pid)
+        self.locust = psutil.Process(locust_pid)
+        self.closed = False
+        self.start = self.read()
+
+    def groups(self) -> dict[str, list]:
+        gunicorn = [self.gunicorn, *self.gunicorn.children(recursive=True)]
+        postgres = [p for p in psutil.process_iter(["name"]) if p.info["name"] in ("postgres", "postmaster")]
+        return {"gunicorn": gunicorn, "postgres": postgres, "locust": [self.locust]}
+
+    def read(self) -> dict[str, float]:
+        seconds = {name: _cpu_seconds(processes) for name, processes in self.groups().items()}
+        machine = psutil.cpu_times()
+        seconds["machine_busy"] = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
+        seconds["wall"] = time.monotonic()
+        return seconds
+
+    def close(self) -> None:
+        self.end = self.read()
+        self.closed = True
+
+    def summary(self, requests: int) -> dict:
+        used = {name: self.end[name] - self.start[name] for name in self.start}
+        wall = used.pop("wall")
+        per_request = {f"{name}_ms_per_request": round(used[name] * 1000 / max(requests, 1), 1)
+                       for name in ("gunicorn", "postgres", "locust")}  # fmt: skip
+        return {
+            **{f"{name}_s": round(value, 1) for name, value in used.items() if name != "machine_busy"},
+            **per_request,
+            "machine_busy_pct": round(100 * used["machine_busy"] / (wall * (os.cpu_count() or 1)), 1),
+            "window_s": round(wall, 1),
+        }
 
 
 class Command(BaseCommand):
@@ -82,27 +136,51 @@ class Command(BaseCommand):
         try:
             self.wait_for(port, server)
             started = time.time()
-            subprocess.run(
+            locust = subprocess.Popen(
                 [python, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--users", str(users),
                  "--spawn-rate", str(users), "--run-time", f"{run_time + 240}s", "--host", f"http://127.0.0.1:{port}",
                  "--csv", str(work / "stats"), "--only-summary", "--stop-timeout", "10",
                  "--loglevel", "WARNING"],
-                cwd=settings.BASE_DIR, check=False, timeout=run_time + 300,
+                cwd=settings.BASE_DIR, stdout=subprocess.PIPE, text=True, encoding="utf-8",
                 env={**env, "LOADTEST_ACCEPTED": str(accepted_file), "LOADTEST_UNITS": str(city_units),
                      "LOADTEST_USERS": str(users), "LOADTEST_SECONDS": str(run_time),
                      "LOADTEST_DOCUMENTS": ",".join(map(str, documents))},
             )  # fmt: skip
+            cpu = self.follow(locust, server, deadline=time.time() + run_time + 300)
+            elapsed = time.time() - started
             elapsed = time.time() - started
         finally:
             server.terminate()
             server.wait(timeout=30)
         result = self.summarise(work, accepted_file, users, run_time, workers, threads, elapsed)
+        result["cpu"] = cpu.summary(result["requests"]) if cpu else None
         text = json.dumps(result, ensure_ascii=False, indent=1)
         self.stdout.write(text)
         if out:
             Path(out).write_text(text, encoding="utf-8")
         if result["lost_writes"]:
             raise CommandError(f"{result['lost_writes']} 条已受理的报送不在数据库中")
+
+    def follow(self, locust: subprocess.Popen, server: subprocess.Popen, deadline: float) -> "CpuWindow | None":
+        """Echo locust's output; read the CPU time of gunicorn, PostgreSQL and locust over the
+        measured window, which the locustfile marks with a line at its start and at its end."""
+        window = None
+        try:
+            for line in locust.stdout:
+                self.stdout.write(line.rstrip("\n"))
+                if WINDOW_STARTS in line:
+                    window = CpuWindow(server.pid, locust.pid)
+                elif WINDOW_ENDS in line and window:
+                    window.close()
+                if time.time() > deadline:
+                    break
+        finally:
+            try:
+                locust.wait(timeout=max(1.0, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                locust.kill()
+                locust.wait()
+        return window if window and window.closed else None
 
     def wait_for(self, port: int, server: subprocess.Popen) -> None:
         deadline = time.time() + 60

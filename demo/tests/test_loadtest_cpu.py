@@ -1,0 +1,37 @@
+"""The load test's CPU accounting (demo/management/commands/loadtest.py, CpuWindow): the CPU a
+process tree spends inside the window is counted, per request, and nothing spent outside it."""
+
+import subprocess
+import sys
+import time
+
+from demo.management.commands.loadtest import CpuWindow
+
+BURN = "import time\nend = time.process_time() + {seconds}\nwhile time.process_time() < end: pass\n"
+
+
+def _spawn(code: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code])
+
+
+def test_the_window_counts_the_cpu_of_the_server_tree_spent_inside_it():
+    # "gunicorn": a master that idles, with a worker that waits 1 s, then burns 0.6 s of CPU.
+    worker = f"import time\ntime.sleep(1)\n{BURN.format(seconds=0.6)}time.sleep(30)\n"
+    starts_worker = f"subprocess.Popen([sys.executable, '-c', {worker!r}])"
+    master = _spawn(f"import subprocess, sys, time\n{starts_worker}\ntime.sleep(30)\n")
+    client = _spawn("import time\ntime.sleep(30)\n")  # "locust", idle
+    try:
+        time.sleep(0.5)  # the worker exists and has not burned yet
+        window = CpuWindow(master.pid, client.pid)
+        time.sleep(2.5)  # the burn happens inside the window
+        window.close()
+        summary = window.summary(requests=10)
+    finally:
+        for process in (master, client):
+            process.kill()
+            process.wait()
+    assert 0.5 <= summary["gunicorn_s"] <= 1.0, summary
+    assert 50 <= summary["gunicorn_ms_per_request"] <= 100, summary
+    assert summary["locust_s"] < 0.1, summary
+    assert 2.0 <= summary["window_s"] <= 4.0, summary
+    assert 0 < summary["machine_busy_pct"] <= 100, summary
