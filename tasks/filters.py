@@ -22,7 +22,7 @@ from .lights import (
     effective_deadline_annotation,
     finished_day_annotation,
     on_time_condition,
-    overdue_condition,
+    overdue_parts,
     report_missing_condition,
     severity_annotation,
 )
@@ -190,6 +190,39 @@ class AssignmentFilter(django_filters.FilterSet):
         self.today = today or timezone.localdate()
         super().__init__(*args, **kwargs)
 
+    def overdue_selected(self) -> bool:
+        """仅看逾期 or 红灯 (the same shares: tasks.lights.overdue_condition) is set."""
+        data = self.form.cleaned_data
+        return bool(data.get("overdue")) or data.get("light") == Light.RED
+
+    def disjoint_parts(self) -> list:
+        """The selected shares (`qs`) as querysets that do not overlap and together hold exactly
+        them: with 仅看逾期 (or 红灯) the open shares past their deadline and the shares that asked
+        too late (tasks.lights.overdue_parts), each under every other condition; else `qs` alone.
+
+        Apart, each part is read from its own partial index (tasks 0012) without the table: what
+        a count of the selection (the ledger's total) needs. Call on a bound, valid filter set."""
+        if not self.overdue_selected():
+            return [self.qs]
+        parts = []
+        for branch in (0, 1):
+            self._overdue_branch = branch
+            try:
+                parts.append(self.filter_queryset(self.queryset.all()))
+            finally:
+                self._overdue_branch = None
+        return parts
+
+    _overdue_branch: int | None = None
+
+    def _overdue_condition(self) -> Q:
+        """overdue_condition, or one of its branches while disjoint_parts() builds that part; the
+        deadlines in force are worked out once per filter set (over every share it may select)."""
+        if not hasattr(self, "_overdue"):
+            self._overdue = overdue_parts(self.today, self.queryset)
+        past, late = self._overdue
+        return past | late if self._overdue_branch is None else self._overdue[self._overdue_branch]
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -197,7 +230,10 @@ class AssignmentFilter(django_filters.FilterSet):
         # Tasks matched on their own table (each condition served by an index: the trigram
         # indexes of search/0002 and the 序号 index), the documents' ids read first: one OR
         # across the joined document table made the database read every task.
-        documents = list(SourceDocument.objects.filter(title__icontains=value).values_list("pk", flat=True))
+        if getattr(self, "_documents", (None,))[0] != value:  # read once per filter set (disjoint_parts)
+            titled = SourceDocument.objects.filter(title__icontains=value)
+            self._documents = value, list(titled.values_list("pk", flat=True))
+        documents = self._documents[1]
         tasks = Task.objects.filter(
             Q(text__icontains=value) | Q(title__icontains=value) | Q(number=value) | Q(source_document__in=documents)
         )
@@ -212,13 +248,13 @@ class AssignmentFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(overdue_condition(self.today, queryset))
+        return queryset.filter(self._overdue_condition())
 
     def filter_light(self, queryset, name, value):
         if not value:
             return queryset
         if value == Light.RED:  # the same rows, from the index rather than the CASE of every row
-            return queryset.filter(overdue_condition(self.today, queryset))
+            return queryset.filter(self._overdue_condition())
         return queryset.with_light(self.today).filter(light_code=value)
 
     def filter_supervised(self, queryset, name, value):

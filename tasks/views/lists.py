@@ -122,7 +122,8 @@ def ledger(request):
         everything = request.user.reads_everything and not conditions
         # A unit person without conditions: their tasks' ids, read as a list (in place of a count).
         task_ids = None if conditions or request.user.reads_everything else _shared_task_ids(request.user)
-        page = _task_page(request, None if everything else shares, today, task_ids)
+        parts = filterset.disjoint_parts() if conditions else None
+        page = _task_page(request, None if everything else shares, today, task_ids, parts)
         grouped = request.GET.get("sort") not in TASK_SORTS
         rows = _task_rows(page, request.user, today)
         for row in rows:
@@ -201,9 +202,11 @@ def _has_conditions(filterset) -> bool:
     )
 
 
-def _task_page(request, shares, today, task_ids=None):
+def _task_page(request, shares, today, task_ids=None, parts=None):
     """The page of tasks with at least one selected share (every task when `shares` is None), in
-    document order (or by deadline); exactly the tasks `task_ids` when that list is given."""
+    document order (or by deadline); exactly the tasks `task_ids` when that list is given.
+    `parts`: the selected shares as disjoint querysets (AssignmentFilter.disjoint_parts), for
+    the count."""
     if task_ids is not None:
         tasks = Task.objects.filter(pk__in=task_ids)
     else:
@@ -217,7 +220,7 @@ def _task_page(request, shares, today, task_ids=None):
         tasks = tasks.order_by(*TASK_SORTS[sort])
     else:
         tasks = tasks.order_by(F("source_document_id").asc(nulls_last=True), "id")
-    paginator = _TaskPaginator(tasks, PER_PAGE, shares=shares, known=task_ids)
+    paginator = _TaskPaginator(tasks, PER_PAGE, shares=shares, known=task_ids, parts=parts)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -226,9 +229,9 @@ class _TaskPaginator(Paginator):
     alone (every share has its task): the same number as counting the tasks IN those shares,
     without reading every task to match them."""
 
-    def __init__(self, tasks, per_page, *, shares, known=None):
+    def __init__(self, tasks, per_page, *, shares, known=None, parts=None):
         super().__init__(tasks, per_page)
-        self.shares, self.known = shares, known
+        self.shares, self.known, self.parts = shares, known, parts
 
     @cached_property
     def count(self) -> int:
@@ -236,6 +239,11 @@ class _TaskPaginator(Paginator):
             return len(self.known)
         if self.shares is None:
             return super().count
+        if self.parts and len(self.parts) > 1:
+            # The task ids of each part, merged by UNION (which drops repeats): each part is read
+            # from its own index, where one OR of both read the table's rows.
+            first, *others = (part.select_related(None).order_by().values("task_id") for part in self.parts)
+            return first.union(*others).count()
         return self.shares.select_related(None).order_by().values("task_id").distinct().count()
 
 
