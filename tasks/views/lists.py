@@ -123,7 +123,8 @@ def ledger(request):
         # A unit person without conditions: their tasks' ids, read as a list (in place of a count).
         task_ids = None if conditions or request.user.reads_everything else _shared_task_ids(request.user)
         parts = filterset.disjoint_parts() if conditions else None
-        page = _task_page(request, None if everything else shares, today, task_ids, parts)
+        searched = filterset.searched_tasks_alone() if conditions and request.user.reads_everything else None
+        page = _task_page(request, None if everything else shares, today, task_ids, parts, searched)
         grouped = request.GET.get("sort") not in TASK_SORTS
         rows = _task_rows(page, request.user, today)
         for row in rows:
@@ -202,16 +203,20 @@ def _has_conditions(filterset) -> bool:
     )
 
 
-def _task_page(request, shares, today, task_ids=None, parts=None):
+def _task_page(request, shares, today, task_ids=None, parts=None, searched=None):
     """The page of tasks with at least one selected share (every task when `shares` is None), in
-    document order (or by deadline); exactly the tasks `task_ids` when that list is given.
+    document order (or by deadline); exactly the tasks `task_ids` when that list is given, or
+    the tasks `searched` (AssignmentFilter.searched_tasks_alone) when that queryset is given.
     `parts`: the selected shares as disjoint querysets (AssignmentFilter.disjoint_parts), for
     the count."""
-    if task_ids is not None:
+    if searched is not None:
+        tasks, shares = searched, None  # counted as tasks, on their own table
+    elif task_ids is not None:
         tasks = Task.objects.filter(pk__in=task_ids)
     else:
         tasks = Task.objects.all() if shares is None else Task.objects.filter(pk__in=shares.order_by().values("task"))
-    tasks = tasks.select_related("source_document").annotate(
+    # The document's title heads its group; its full text (a whole document) is not read.
+    tasks = tasks.select_related("source_document").defer("source_document__text").annotate(
         latest_progress=Subquery(_latest_consolidated.values("progress")[:1]),
         latest_progress_at=Subquery(_latest_consolidated.values("created")[:1]),
     )
