@@ -216,9 +216,13 @@ def _task_page(request, shares, today, task_ids=None, parts=None, searched=None)
     else:
         tasks = Task.objects.all() if shares is None else Task.objects.filter(pk__in=shares.order_by().values("task"))
     # The document's title heads its group; its full text (a whole document) is not read.
-    tasks = tasks.select_related("source_document").defer("source_document__text").annotate(
-        latest_progress=Subquery(_latest_consolidated.values("progress")[:1]),
-        latest_progress_at=Subquery(_latest_consolidated.values("created")[:1]),
+    tasks = (
+        tasks.select_related("source_document")
+        .defer("source_document__text")
+        .annotate(
+            latest_progress=Subquery(_latest_consolidated.values("progress")[:1]),
+            latest_progress_at=Subquery(_latest_consolidated.values("created")[:1]),
+        )
     )
     sort = request.GET.get("sort")
     if sort in TASK_SORTS:
