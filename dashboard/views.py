@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from html import escape
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -14,11 +15,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
 
 from accounts.guards import require_supervisor
+from accounts.links import link
 from documents.models import DocumentStatus, ReviewState, SourceDocument
 from reminders.models import SupervisionOrder
-from tasks.lights import Light, overdue_condition
+from tasks.lights import Light, overdue_parts
 from tasks.models import (
     OPEN_STATES,
     Assignment,
@@ -150,25 +154,38 @@ def workbench(request):
     """督查室 工作台: what waits for the supervision office, each one click from being handled;
     what is overdue or due this week; what was returned lately.
 
-    Every list is short (its first rows); the small queues carry their own length (a window count
-    in the same query); the three counts over shares are one pass over the open shares the
-    (state, deadline) index finds, without judging the reporting rules (only red counts here)."""
+    Every list is short (its first rows), read with the columns it shows; the small queues carry
+    their own length (a window count in the same query); the three counts over shares are counts
+    the indexes answer on their own (_share_counts). The rows are written in Python
+    (_*_rows_html): a template loop with a {% url %} per row cost more than the queries."""
     require_supervisor(request.user, "工作台仅供督查室使用")
     today = timezone.localdate()
     total = Window(Count("pk"))
     latest = ProgressReport.objects.filter(assignment=OuterRef("pk")).order_by("-is_consolidated", "-created", "-id")
-    completions = _first(
-        Assignment.objects.filter(state=AssignmentState.COMPLETION_REQUESTED),
-        ("completion_requested_at", "id"),
-        WORKBENCH_ROWS,
-    ).annotate(latest_progress=Subquery(latest.values("progress")[:1]))
+    completions = list(
+        _first(
+            Assignment.objects.filter(state=AssignmentState.COMPLETION_REQUESTED),
+            ("completion_requested_at", "id"),
+            WORKBENCH_ROWS,
+        )
+        .only("task_id", "unit_id", "completion_requested_at", *_TASK_COLUMNS, *_UNIT_COLUMNS)
+        .annotate(latest_progress=Subquery(latest.values("progress")[:1]))
+    )
     extensions = list(
         _first(
             ExtensionRequest.objects.filter(state=ExtensionState.PENDING),
             ("requested_at", "id"),
             WORKBENCH_ROWS,
-            ("assignment__task", "assignment__unit", "requested_by"),
+            ("assignment__task", "assignment__unit"),
             total=True,
+        ).only(
+            "assignment_id",
+            "deadline_before",
+            "requested_deadline",
+            "reason",
+            "assignment__task_id",
+            "assignment__unit_id",
+            *(f"assignment__{column}" for column in (*_TASK_COLUMNS, *_UNIT_COLUMNS)),
         )
     )
     unresolved = list(
@@ -183,44 +200,39 @@ def workbench(request):
         .annotate(total=total)
         .order_by("created", "id")[:10]
     )
-    overdue_now = overdue_condition(today, Assignment.objects.all())
-    overdue = _first_overdue(today, overdue_now)
+    overdue_past, overdue_late = overdue_parts(today, Assignment.objects.all())
+    share_columns = ("task_id", "unit_id", "deadline", "state", *_TASK_COLUMNS, *_UNIT_COLUMNS)
+    overdue = _first_overdue(overdue_past, overdue_late).only(*share_columns)
     sunday = today + dt.timedelta(days=6 - today.weekday())
     this_week = Q(state__in=OPEN_STATES, deadline__gte=today, deadline__lte=sunday)
     due_this_week = _first(Assignment.objects.filter(this_week), ("deadline", "task_id", "id"), 10)
+    due_this_week = due_this_week.only(*share_columns)
     since = timezone.now() - dt.timedelta(days=RECENT_RETURNS_DAYS)
     returns = (
         TaskEvent.objects.filter(action=EventAction.RETURNED, at__gte=since)
         .select_related("task", "actor")
-        .order_by("-at", "-id")
+        .only("task_id", "actor_id", "at", "unit_name", "comment", *_TASK_COLUMNS, *_ACTOR_COLUMNS)
+        .order_by("-at", "-id")[:10]
     )
-    orders = list(_first(SupervisionOrder.objects.open(), ("-created", "-id"), 10, total=True))
-    # The three counts over shares in one pass: every share they count is asked for completion,
-    # or open with a deadline up to Sunday (overdue ones included).
-    counts = (
-        Assignment.objects.filter(
-            Q(state=AssignmentState.COMPLETION_REQUESTED) | Q(state__in=OPEN_STATES, deadline__lte=sunday)
-        )
-        .order_by()
-        .aggregate(
-            completions=Count("id", filter=Q(state=AssignmentState.COMPLETION_REQUESTED)),
-            overdue=Count("id", filter=overdue_now),
-            due_this_week=Count("id", filter=this_week),
+    orders = list(
+        _first(SupervisionOrder.objects.open(), ("-created", "-id"), 10, total=True).only(
+            "task_id", "unit_id", "number", "created", "leader_name", *_TASK_COLUMNS, *_UNIT_COLUMNS
         )
     )
+    counts = _share_counts(today, sunday, overdue_past, overdue_late)
     counts.update(
         orders=_total(orders), extensions=_total(extensions), unresolved=_total(unresolved), in_review=_total(in_review)
     )
     ctx = {
         "counts": counts,
         "waiting": counts["completions"] + counts["extensions"] + counts["unresolved"] + counts["in_review"],
-        "completions": completions,
-        "extensions": extensions,
+        "completions": _completion_rows_html(completions),
+        "extensions": _extension_rows_html(extensions),
         "unresolved": unresolved,
         "in_review": in_review,
-        "overdue": overdue,
-        "due_this_week": due_this_week,
-        "returns": returns[:10],
+        "overdue": _share_rows_html(overdue),
+        "due_this_week": _share_rows_html(due_this_week),
+        "returns": _return_rows_html(returns),
         "today": today,
         "sunday": sunday,
         "return_days": RECENT_RETURNS_DAYS,
@@ -232,9 +244,133 @@ def workbench(request):
             "due_this_week": _ledger(view="shares", open="on", deadline_after=today, deadline_before=sunday),
             "orders": _ledger(view="shares", supervised="on"),
         },
-        "orders": orders,
+        "orders": _order_rows_html(orders),
     }
     return render(request, "dashboard/workbench.html", ctx)
+
+
+# The columns the 工作台's rows show (Task.display_title, str(Unit), User.display_name).
+_TASK_COLUMNS = ("task__number", "task__title", "task__text")
+_UNIT_COLUMNS = ("unit__name", "unit__short_name")
+_ACTOR_COLUMNS = ("actor__full_name", "actor__first_name", "actor__last_name", "actor__username")
+
+
+def _share_counts(today, sunday, overdue_past, overdue_late) -> dict[str, int]:
+    """办结申请待审核, 逾期 and 本周到期 over the shares, in one statement of counts, each over
+    one index alone (no table rows read once the table is vacuumed): the completion queue and
+    the shares due this week on (state, deadline); the open shares past their deadline on the
+    open shares' partial index; those that asked too late on the asking shares' (tasks 0012).
+    逾期 is the sum of its two disjoint branches (tasks.lights.overdue_parts): the same shares as
+    the ledger's 仅看逾期."""
+    asking = Assignment.objects.filter(state=AssignmentState.COMPLETION_REQUESTED)
+    parts = {
+        "completions": asking,
+        "overdue_past": Assignment.objects.filter(overdue_past),
+        "overdue_late": Assignment.objects.filter(overdue_late),
+        "due_this_week": Assignment.objects.filter(state__in=OPEN_STATES, deadline__gte=today, deadline__lte=sunday),
+    }
+    selects, params = [], []
+    for rows in parts.values():
+        sql, values = rows.order_by().annotate(n=_COUNT_ROWS).values("n").query.sql_with_params()
+        selects.append(f"({sql})")
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}", params)
+        found = dict(zip(parts, cursor.fetchone(), strict=True))
+    return {
+        "completions": found["completions"],
+        "overdue": found["overdue_past"] + found["overdue_late"],
+        "due_this_week": found["due_this_week"],
+    }
+
+
+# COUNT(*), not COUNT(id): no column asked for, so an index without the id answers alone.
+_COUNT_ROWS = Func(template="COUNT(*)", output_field=IntegerField())
+
+
+def _day(moment, pattern: str) -> str:
+    """A date, or an aware moment on the local calendar, as the template's |date printed it."""
+    return template_localtime(moment).strftime(pattern)
+
+
+def _task_link(task_id: int, text: str) -> str:
+    return f'<a href="{link("tasks:detail", task_id)}">{escape(text)}</a>'
+
+
+def _completion_rows_html(rows) -> str:
+    parts = []
+    for a in rows:
+        number = f"{a.task.number}. " if a.task.number else ""
+        progress = Truncator(a.latest_progress or "").chars(60)
+        asked = _day(a.completion_requested_at, "%m-%d %H:%M") if a.completion_requested_at else ""
+        review = link("tasks:review", a.pk)
+        parts.append(
+            f'<tr data-assignment="{a.pk}">\n'
+            f'        <td class="wb-task">{_task_link(a.task_id, number + a.task.display_title)}</td>\n'
+            f'        <td class="text-nowrap">{escape(str(a.unit))}</td>\n'
+            f'        <td class="text-nowrap small">{asked}</td>\n'
+            f'        <td class="d-none d-md-table-cell small">{escape(progress)}</td>\n'
+            f'        <td class="no-print"><a class="btn btn-sm btn-warning text-nowrap" href="{review}"'
+            f' data-testid="review-{a.pk}">审核（销号/退回）</a></td>\n'
+            "      </tr>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+
+
+def _extension_rows_html(rows) -> str:
+    parts = []
+    for e in rows:
+        share = e.assignment
+        before = f"{e.deadline_before:%Y-%m-%d}" if e.deadline_before else "—"
+        decide = link("tasks:decide_extension", e.pk)
+        parts.append(
+            f'<tr data-extension="{e.pk}">\n'
+            f'        <td class="wb-task">{_task_link(share.task_id, share.task.display_title)}</td>\n'
+            f'        <td class="text-nowrap">{escape(str(share.unit))}</td>\n'
+            f'        <td class="text-nowrap small">{before} → {e.requested_deadline:%Y-%m-%d}</td>\n'
+            f'        <td class="d-none d-md-table-cell small">{escape(Truncator(e.reason).chars(60))}</td>\n'
+            f'        <td class="no-print"><a class="btn btn-sm btn-warning text-nowrap" href="{decide}"'
+            f' data-testid="decide-{e.pk}">审批</a></td>\n'
+            "      </tr>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+
+
+def _share_rows_html(rows) -> str:
+    """The overdue and due-this-week lists: task, unit, deadline, state."""
+    parts = []
+    for a in rows:
+        deadline = f"{a.deadline:%Y-%m-%d}" if a.deadline else ""
+        parts.append(
+            f'<tr><td class="wb-task">{_task_link(a.task_id, a.task.display_title)}</td>'
+            f'<td class="text-nowrap">{escape(str(a.unit))}</td><td class="text-nowrap">{deadline}</td>'
+            f'<td class="text-nowrap">{escape(str(a.get_state_display()))}</td></tr>\n      '
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+
+
+def _order_rows_html(rows) -> str:
+    parts = []
+    for order in rows:
+        leader = f" · 分管领导 {escape(order.leader_name)}" if order.leader_name else ""
+        parts.append(
+            f'\n      <li class="list-group-item">{_task_link(order.task_id, order.task.display_title)}'
+            f'<div class="small text-muted">{escape(order.number)} · {escape(str(order.unit))} · '
+            f"{_day(order.created, '%m-%d')}{leader}</div></li>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+
+
+def _return_rows_html(rows) -> str:
+    parts = []
+    for e in rows:
+        actor = escape(e.actor.display_name) if e.actor else ""
+        parts.append(
+            f'\n      <li class="list-group-item">{_task_link(e.task_id, e.task.display_title)}'
+            f'<div class="small text-muted">{_day(e.at, "%m-%d %H:%M")} · {escape(e.unit_name)} · '
+            f"{actor}：{escape(e.comment)}</div></li>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
 
 
 def _first(rows, order: tuple[str, ...], n: int, related=("task", "unit"), total: bool = False):
@@ -249,15 +385,14 @@ def _first(rows, order: tuple[str, ...], n: int, related=("task", "unit"), total
     return chosen
 
 
-def _first_overdue(today, overdue_now):
+def _first_overdue(past, late):
     """The ten longest overdue shares: the first ten open ones past their deadline (in deadline
     order on the open-deadline index) and the first ten that asked too late, then the first ten of
-    those twenty; rather than sorting every overdue share."""
+    those twenty; rather than sorting every overdue share. `past` and `late`: the two branches
+    of tasks.lights.overdue_parts."""
     order = ("deadline", "task_id", "id")
-    active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
-    past = Assignment.objects.filter(state__in=active, deadline__lte=calendar.previous_working_day(today))
-    late = Assignment.objects.filter(overdue_now, state=AssignmentState.COMPLETION_REQUESTED)
-    past, late = past.order_by(*order).values("pk")[:10], late.order_by(*order).values("pk")[:10]
+    past = Assignment.objects.filter(past).order_by(*order).values("pk")[:10]
+    late = Assignment.objects.filter(late).order_by(*order).values("pk")[:10]
     if connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL: one IN (… UNION …)
         candidates = Q(pk__in=past.union(late))
     else:  # SQLite cannot limit the parts of a UNION

@@ -22,7 +22,7 @@ from .lights import (
     effective_deadline_annotation,
     finished_day_annotation,
     on_time_condition,
-    overdue_condition,
+    overdue_parts,
     report_missing_condition,
     severity_annotation,
 )
@@ -190,18 +190,73 @@ class AssignmentFilter(django_filters.FilterSet):
         self.today = today or timezone.localdate()
         super().__init__(*args, **kwargs)
 
+    def overdue_selected(self) -> bool:
+        """仅看逾期 or 红灯 (the same shares: tasks.lights.overdue_condition) is set."""
+        data = self.form.cleaned_data
+        return bool(data.get("overdue")) or data.get("light") == Light.RED
+
+    def disjoint_parts(self) -> list:
+        """The selected shares (`qs`) as querysets that do not overlap and together hold exactly
+        them: with 仅看逾期 (or 红灯) the open shares past their deadline and the shares that asked
+        too late (tasks.lights.overdue_parts), each under every other condition; else `qs` alone.
+
+        Apart, each part is read from its own partial index (tasks 0012) without the table: what
+        a count of the selection (the ledger's total) needs. Call on a bound, valid filter set."""
+        if not self.overdue_selected():
+            return [self.qs]
+        parts = []
+        for branch in (0, 1):
+            self._overdue_branch = branch
+            try:
+                parts.append(self.filter_queryset(self.queryset.all()))
+            finally:
+                self._overdue_branch = None
+        return parts
+
+    _overdue_branch: int | None = None
+
+    def _overdue_condition(self) -> Q:
+        """overdue_condition, or one of its branches while disjoint_parts() builds that part; the
+        deadlines in force are worked out once per filter set (over every share it may select)."""
+        if not hasattr(self, "_overdue"):
+            self._overdue = overdue_parts(self.today, self.queryset)
+        past, late = self._overdue
+        return past | late if self._overdue_branch is None else self._overdue[self._overdue_branch]
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        # Tasks matched on their own table (each condition served by an index: the trigram
-        # indexes of search/0002 and the 序号 index), the documents' ids read first: one OR
-        # across the joined document table made the database read every task.
-        documents = list(SourceDocument.objects.filter(title__icontains=value).values_list("pk", flat=True))
-        tasks = Task.objects.filter(
+        return queryset.filter(task__in=self.text_tasks(value).order_by().values("pk"))
+
+    def text_tasks(self, value: str):
+        """The tasks the search box finds for `value` (stripped, not empty): on their own table,
+        each condition served by an index (the trigram indexes of search/0002 and the 序号
+        index), the documents' ids read first (once per filter set): one OR across the joined
+        document table made the database read every task."""
+        if getattr(self, "_documents", (None,))[0] != value:
+            titled = SourceDocument.objects.filter(title__icontains=value)
+            self._documents = value, list(titled.values_list("pk", flat=True))
+        documents = self._documents[1]
+        return Task.objects.filter(
             Q(text__icontains=value) | Q(title__icontains=value) | Q(number=value) | Q(source_document__in=documents)
         )
-        return queryset.filter(task__in=tasks.order_by().values("pk"))
+
+    def searched_tasks_alone(self):
+        """With the search box as the only condition: the tasks it finds (text_tasks), else None.
+
+        Every task has at least one share, so for a person who reads every share these are
+        exactly the tasks of the selected shares: the ledger counts and pages them on the tasks'
+        table alone. Through the shares the database misjudged how many tasks a Chinese text
+        matches and joined every share to count them."""
+        if not (self.is_bound and self.is_valid()):
+            return None
+        data = self.form.cleaned_data
+        chosen = {name for name, value in data.items() if value not in (None, "", False) and not _empty_range(value)}
+        text = (data.get("q") or "").strip()
+        if chosen != {"q"} or not text:
+            return None
+        return self.text_tasks(text)
 
     def filter_leader(self, queryset, name, value):
         value = value.strip()
@@ -212,13 +267,13 @@ class AssignmentFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(overdue_condition(self.today, queryset))
+        return queryset.filter(self._overdue_condition())
 
     def filter_light(self, queryset, name, value):
         if not value:
             return queryset
         if value == Light.RED:  # the same rows, from the index rather than the CASE of every row
-            return queryset.filter(overdue_condition(self.today, queryset))
+            return queryset.filter(self._overdue_condition())
         return queryset.with_light(self.today).filter(light_code=value)
 
     def filter_supervised(self, queryset, name, value):
@@ -270,6 +325,11 @@ class AssignmentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(task__in=tasks_with_worst_light(self.today, value))
+
+
+def _empty_range(value) -> bool:
+    """A date range filter left empty (django-filter cleans it to slice(None, None))."""
+    return isinstance(value, slice) and value.start is None and value.stop is None
 
 
 def _day(value) -> dt.date:

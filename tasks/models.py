@@ -202,6 +202,13 @@ class Assignment(models.Model):
                 name="assignment_open_deadline_idx",
                 condition=models.Q(state__in=["pending", "in_progress"]),
             ),
+            # Shares that asked for completion, with what judges them late (the 工作台's overdue
+            # count and the ledger's 仅看逾期 read it without the table: tasks.lights.overdue_condition).
+            models.Index(
+                fields=["deadline", "completion_requested_at", "task_id"],
+                name="assignment_asked_idx",
+                condition=models.Q(state="completion_requested"),
+            ),
         ]
 
     def __str__(self) -> str:

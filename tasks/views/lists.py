@@ -122,7 +122,9 @@ def ledger(request):
         everything = request.user.reads_everything and not conditions
         # A unit person without conditions: their tasks' ids, read as a list (in place of a count).
         task_ids = None if conditions or request.user.reads_everything else _shared_task_ids(request.user)
-        page = _task_page(request, None if everything else shares, today, task_ids)
+        parts = filterset.disjoint_parts() if conditions else None
+        searched = filterset.searched_tasks_alone() if conditions and request.user.reads_everything else None
+        page = _task_page(request, None if everything else shares, today, task_ids, parts, searched)
         grouped = request.GET.get("sort") not in TASK_SORTS
         rows = _task_rows(page, request.user, today)
         for row in rows:
@@ -201,23 +203,33 @@ def _has_conditions(filterset) -> bool:
     )
 
 
-def _task_page(request, shares, today, task_ids=None):
+def _task_page(request, shares, today, task_ids=None, parts=None, searched=None):
     """The page of tasks with at least one selected share (every task when `shares` is None), in
-    document order (or by deadline); exactly the tasks `task_ids` when that list is given."""
-    if task_ids is not None:
+    document order (or by deadline); exactly the tasks `task_ids` when that list is given, or
+    the tasks `searched` (AssignmentFilter.searched_tasks_alone) when that queryset is given.
+    `parts`: the selected shares as disjoint querysets (AssignmentFilter.disjoint_parts), for
+    the count."""
+    if searched is not None:
+        tasks, shares = searched, None  # counted as tasks, on their own table
+    elif task_ids is not None:
         tasks = Task.objects.filter(pk__in=task_ids)
     else:
         tasks = Task.objects.all() if shares is None else Task.objects.filter(pk__in=shares.order_by().values("task"))
-    tasks = tasks.select_related("source_document").annotate(
-        latest_progress=Subquery(_latest_consolidated.values("progress")[:1]),
-        latest_progress_at=Subquery(_latest_consolidated.values("created")[:1]),
+    # The document's title heads its group; its full text (a whole document) is not read.
+    tasks = (
+        tasks.select_related("source_document")
+        .defer("source_document__text")
+        .annotate(
+            latest_progress=Subquery(_latest_consolidated.values("progress")[:1]),
+            latest_progress_at=Subquery(_latest_consolidated.values("created")[:1]),
+        )
     )
     sort = request.GET.get("sort")
     if sort in TASK_SORTS:
         tasks = tasks.order_by(*TASK_SORTS[sort])
     else:
         tasks = tasks.order_by(F("source_document_id").asc(nulls_last=True), "id")
-    paginator = _TaskPaginator(tasks, PER_PAGE, shares=shares, known=task_ids)
+    paginator = _TaskPaginator(tasks, PER_PAGE, shares=shares, known=task_ids, parts=parts)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -226,9 +238,9 @@ class _TaskPaginator(Paginator):
     alone (every share has its task): the same number as counting the tasks IN those shares,
     without reading every task to match them."""
 
-    def __init__(self, tasks, per_page, *, shares, known=None):
+    def __init__(self, tasks, per_page, *, shares, known=None, parts=None):
         super().__init__(tasks, per_page)
-        self.shares, self.known = shares, known
+        self.shares, self.known, self.parts = shares, known, parts
 
     @cached_property
     def count(self) -> int:
@@ -236,6 +248,11 @@ class _TaskPaginator(Paginator):
             return len(self.known)
         if self.shares is None:
             return super().count
+        if self.parts and len(self.parts) > 1:
+            # The task ids of each part, merged by UNION (which drops repeats): each part is read
+            # from its own index, where one OR of both read the table's rows.
+            first, *others = (part.select_related(None).order_by().values("task_id") for part in self.parts)
+            return first.union(*others).count()
         return self.shares.select_related(None).order_by().values("task_id").distinct().count()
 
 
