@@ -11,7 +11,8 @@ request, a Celery job, the admin, a bulk update, another process). A request get
   computed (accounts.writes): under a steady stream of reports the figures would otherwise be
   counted afresh for nearly every reader, and the page says how old they are;
 - the entry as well while another request is already counting the new figures (one counts, the
-  others do not queue behind it);
+  others do not queue behind it); with no entry yet (the day's first request), the figures that
+  other request stores, once it has (they wait instead of counting the same figures beside it);
 - otherwise, figures counted now, which replace the entry.
 
 So a person's own change shows on their next request, anybody's within the tolerance, and a
@@ -43,6 +44,7 @@ from .models import current_token
 
 SCHEMA = 3  # bump when what is cached changes shape (3: token and time beside the bytes)
 COUNTING_LOCK_SECONDS = 30  # a request that died while counting holds nobody back longer
+WAIT_STEP_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,16 @@ def cached(kind: str, request, today: dt.date, build: Callable[[], bytes]) -> Fi
     token = current_token() if key else None
     if token is None:
         return Figures(build(), time.time())
+    lock = f"{key}:counting"
+    holding = False
     entry = cache.get(key)
+    if entry is None:
+        # Nothing to show yet (the first request of the day, or after a restart): when another
+        # request is already counting, wait for its figures rather than count them again beside
+        # it (a morning's first readers would otherwise all count at once).
+        holding = cache.add(lock, 1, COUNTING_LOCK_SECONDS)
+        if not holding:
+            entry = _wait_for(key)
     if entry is not None:
         entry_token, computed_at, content = entry
         if entry_token == token:
@@ -76,12 +87,28 @@ def cached(kind: str, request, today: dt.date, build: Callable[[], bytes]) -> Fi
         if not wrote_since(request, computed_at):
             if time.time() - computed_at < settings.DUBAN_DASHBOARD_STALE_SECONDS:
                 return Figures(content, computed_at, stale=True)
-            if not cache.add(f"{key}:counting", 1, COUNTING_LOCK_SECONDS):
+            holding = cache.add(lock, 1, COUNTING_LOCK_SECONDS)
+            if not holding:
                 return Figures(content, computed_at, stale=True)
     computed_at = time.time()
     try:
         content = build()
         cache.set(key, (token, computed_at, content), settings.DUBAN_DASHBOARD_CACHE_SECONDS)
     finally:
-        cache.delete(f"{key}:counting")
+        if holding:
+            cache.delete(lock)
     return Figures(content, computed_at)
+
+
+def _wait_for(key: str):
+    """The entry another request is counting, once it is stored; None if it does not come while
+    that request holds the lock (it failed, or is slower than COUNTING_LOCK_SECONDS)."""
+    deadline = time.monotonic() + COUNTING_LOCK_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP_SECONDS)
+        entry = cache.get(key)
+        if entry is not None:
+            return entry
+        if cache.get(f"{key}:counting") is None:
+            return None
+    return None

@@ -6,6 +6,8 @@ leaves its version behind."""
 import datetime as dt
 import json
 import re
+import threading
+import time
 
 import pytest
 import time_machine
@@ -240,3 +242,25 @@ def test_a_failed_count_holds_nobody_back(client, world, settings, monkeypatch):
             with pytest.raises(RuntimeError):
                 data(client)
         assert data(client)[0] != before
+
+
+def test_the_days_first_readers_wait_for_one_count_rather_than_all_counting(client, world, settings):
+    client.force_login(world.leader)
+    request = RequestFactory().get(reverse("dashboard:data"))
+    request.user = world.leader
+    key = dashboard_cache.key_for("data", request, NOW.date())
+    counted = json.dumps({"headline": "另一个请求统计的结果"}).encode()
+
+    def the_other_request_finishes():
+        django_cache.set(key, (current_token(), time.time(), counted), 60)
+        django_cache.delete(f"{key}:counting")
+
+    with time_machine.travel(NOW, tick=True):
+        assert django_cache.add(f"{key}:counting", 1, 30)  # another request is counting
+        other = threading.Timer(0.3, the_other_request_finishes)
+        other.start()
+        try:
+            body, queries = data(client)
+        finally:
+            other.join()
+    assert body == {"headline": "另一个请求统计的结果"} and queries <= 6
