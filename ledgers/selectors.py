@@ -101,8 +101,8 @@ class LedgerTask:
 class LedgerReport:
     """What a ledger row reads of a report; its attributes are the values() row itself."""
 
-    FIELDS = ("pk", "assignment_id", "progress", "problems", "next_steps", "percent", "is_consolidated",
-              "created")  # fmt: skip
+    # Only what the row prints: the report is the one chosen in SQL (_latest_report_id).
+    FIELDS = ("pk", "progress", "problems", "next_steps", "percent", "is_consolidated")
 
 
 class OneOf(Lookup):
