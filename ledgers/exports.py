@@ -87,14 +87,15 @@ def build(
     now = now or timezone.now()
     today = timezone.localdate(now)
     tasks = Task.objects.filter(pk__in=shares.values("task_id"))
-    task_ids = list(tasks.values_list("pk", flat=True))
-    document_ids = set(tasks.values_list("source_document_id", flat=True).distinct().order_by())
+    total = tasks.order_by().count()
+    # Two at most: one document names the ledger, more head their tasks as sections.
+    document_ids = list(tasks.values_list("source_document_id", flat=True).distinct().order_by()[:2])
     if not title:
         only = SourceDocument.objects.filter(pk__in=document_ids).first() if len(document_ids) == 1 else None
         title = f"{only.title}——{LEDGER_TITLE}" if only else LEDGER_TITLE
     stamp = f"{timezone.localtime(now):%Y-%m-%d %H:%M}"
-    subtitle = f"导出时间：{stamp}　筛选：{rows.filter_summary(filters)}　共 {len(task_ids)} 项"
-    counts = selectors.supervision_counts(task_ids, among=tasks)
+    subtitle = f"导出时间：{stamp}　筛选：{rows.filter_summary(filters)}　共 {total} 项"
+    counts = selectors.supervision_counts(among=tasks)
     return rows.Ledger(
         title=title,
         subtitle=subtitle,
@@ -106,7 +107,7 @@ def build(
             by_document=len(document_ids) > 1,
             groups=selectors.unit_groups(),
         ),
-        total=len(task_ids),
+        total=total,
     )
 
 

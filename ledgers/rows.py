@@ -91,6 +91,8 @@ def latest_progress(reports: Sequence) -> object | None:
     """进展情况: the latest consolidated report (the lead's for the whole task), else the latest report."""
     if not reports:
         return None
+    if len(reports) == 1:  # chosen already (ledgers.selectors picks it in SQL)
+        return reports[0]
     consolidated = [r for r in reports if r.is_consolidated]
     pool = consolidated or list(reports)
     return max(pool, key=lambda r: (r.created, r.pk))

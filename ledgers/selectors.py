@@ -4,12 +4,10 @@ number of queries, through the permission querysets (a clerk exports only what t
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
 from collections.abc import Iterator
 
 from django.apps import apps
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Lookup, OuterRef, QuerySet, Subquery
 
 from tasks.lights import local_date
 from tasks.models import Assignment, ProgressReport, Task
@@ -23,8 +21,9 @@ def source_ordered(tasks: QuerySet) -> QuerySet:
     )
 
 
-# Tasks per batch: the reports of a batch are ranked in one query (which reads the reports table
-# through), so fewer, larger batches; a batch of 5,000 tasks with their shares is a few MB.
+# Tasks per batch: a batch's shares and reports are read in two queries, each proportional to the
+# batch (indexes on the batch's ids, never a scan of every report); 5,000 tasks with their shares
+# and reports are a few MB.
 CHUNK = 5000
 
 
@@ -102,61 +101,91 @@ class LedgerTask:
 class LedgerReport:
     """What a ledger row reads of a report; its attributes are the values() row itself."""
 
-    FIELDS = ("pk", "assignment_id", "task_id", "progress", "problems", "next_steps", "percent",
-              "is_consolidated", "created")  # fmt: skip
+    # Only what the row prints: the report is the one chosen in SQL (_latest_report_id).
+    FIELDS = ("pk", "progress", "problems", "next_steps", "percent", "is_consolidated")
+
+
+class OneOf(Lookup):
+    """`column IN (ids)` for a batch of ids, sent as one array parameter on PostgreSQL
+    (`= ANY(%s)`): as thousands of separate parameters, the ids of a batch cost Django and the
+    driver about 40 ms of CPU per query. Elsewhere (SQLite) a plain IN list. Used as an
+    expression: `.filter(OneOf(F("task_id"), ids))`; `ids` must not be empty."""
+
+    lookup_name = "one_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = [int(value) for value in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*lhs_params, ids)
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", (*lhs_params, *ids)
 
 
 def _as_tasks(tasks) -> QuerySet:
     return tasks if isinstance(tasks, QuerySet) and tasks.model is Task else Task.objects.filter(pk__in=tasks)
 
 
+def _latest_report_id(reports: QuerySet) -> Subquery:
+    """The report a ledger row shows for the task of the outer row, among `reports`: the task's
+    latest consolidated report (the lead's for the whole task), else its latest report (the
+    rule of rows.latest_progress), picked in SQL through the indexes on shares and reports, one
+    task at a time, so it costs the same per task whatever the size of the reports table."""
+    latest = reports.filter(assignment__task=OuterRef("pk")).order_by("-is_consolidated", "-created", "-pk")
+    return Subquery(latest.values("pk")[:1])
+
+
 def iter_tasks_with_reports(user, tasks, chunk: int = CHUNK) -> Iterator[tuple[LedgerTask, list]]:
     """(task, the report the person may read) for `tasks` (a Task queryset, or ids) in source
-    order, `chunk` tasks at a time: the tasks and shares come from one query read as it goes (a
-    server-side cursor on PostgreSQL), the reports from one query per chunk, so the ledger never
-    sits in memory whole."""
+    order, `chunk` tasks at a time, so the ledger never sits in memory whole: the tasks' ids in
+    source order with the id of the report each shows come from one query read as it goes (a
+    server-side cursor on PostgreSQL); each batch's shares (with their task's columns) and
+    reports from one query each."""
     reports = ProgressReport.objects.visible_to(user) if user is not None else ProgressReport.objects.all()
-    rows = _iter_ledger_tasks(_as_tasks(tasks), chunk)
-    while batch := list(itertools.islice(rows, chunk)):
-        latest = _latest_per_task(reports, [task.pk for task in batch])
-        for task in batch:
-            yield task, latest.get(task.pk, [])
+    ordered = (
+        source_ordered(_as_tasks(tasks))
+        .annotate(shown_report=_latest_report_id(reports))
+        .values_list("pk", "shown_report")
+        .iterator(chunk_size=chunk)
+    )
+    while batch := list(itertools.islice(ordered, chunk)):
+        by_id = _ledger_tasks_by_id([task_id for task_id, _ in batch])
+        shown = _reports_by_id([report_id for _, report_id in batch if report_id is not None])
+        for task_id, report_id in batch:
+            task = by_id.get(task_id)
+            if task is None:  # deleted since the batch's ids were read
+                continue
+            report = shown.get(report_id)
+            yield task, [] if report is None else [report]
 
 
 def ledger_tasks(tasks) -> list[LedgerTask]:
     """The tasks (a Task queryset or ids) in source order with their shares, as LedgerTask rows."""
-    return list(_iter_ledger_tasks(_as_tasks(tasks), CHUNK))
+    ordered = list(source_ordered(_as_tasks(tasks)).values_list("pk", flat=True))
+    by_id = _ledger_tasks_by_id(ordered)
+    return [by_id[task_id] for task_id in ordered if task_id in by_id]
 
 
-def _iter_ledger_tasks(tasks: QuerySet, chunk: int) -> Iterator[LedgerTask]:
-    """Every share of `tasks` with its task's columns, in the tasks' source order (then lead
-    first, then the unit's place in the registry): one query, one statement, so tasks and shares
-    are read from the same snapshot. Every task of a ledger has at least one share (that is how
-    it got in). One object per unit and per document."""
+def _ledger_tasks_by_id(task_ids: list[int]) -> dict[int, LedgerTask]:
+    """{task id: LedgerTask} with every share of these tasks (lead first, then the unit's place in
+    the registry) and the task's columns, read in one query, one statement, so a task and its
+    shares come from the same snapshot. One object per unit and per document."""
     units: dict[int, LedgerUnit] = {}
     documents: dict[int, LedgerDocument] = {}
+    if not task_ids:
+        return {}
     rows = (
-        Assignment.objects.filter(task__in=tasks.values("pk"))
+        Assignment.objects.filter(OneOf(F("task_id"), task_ids))
         .annotate(**LedgerShare.local_dates())
-        .order_by(
-            F("task__source_document_id").asc(nulls_last=True),
-            F("task__source_item__position").asc(nulls_last=True),
-            "task__number",
-            "task_id",
-            "role",
-            "unit__sort_order",
-            "id",
-        )
+        .order_by("task_id", "role", "unit__sort_order", "id")
         .values_list(*LedgerShare.FIELDS, *(f"task__{name}" for name in LedgerTask.FIELDS[1:]))
-        .iterator(chunk_size=chunk)
     )
+    tasks: dict[int, LedgerTask] = {}
     task = None
     for (pk, task_id, unit_id, unit_name, role, state, percent, deadline, asked, created, reported,
          *columns) in rows:  # fmt: skip
         if task is None or task.pk != task_id:
-            if task is not None:
-                yield task
-            task = LedgerTask()
+            task = tasks[task_id] = LedgerTask()
             task.pk = task_id
             (task.text, task.section, task.number, document_id, title, task.ongoing, task.deadline,
              task.deadline_text, task.state, task.reporting_cycle, task.report_due_day) = columns  # fmt: skip
@@ -173,13 +202,23 @@ def _iter_ledger_tasks(tasks: QuerySet, chunk: int) -> Iterator[LedgerTask]:
         share.last_reported_at = reported
         share.unit = units.get(unit_id) or units.setdefault(unit_id, LedgerUnit(unit_id, unit_name))
         task.assignments.append(share)
-    if task is not None:
-        yield task
+    return tasks
+
+
+def _reports_by_id(report_ids: list[int]) -> dict[int, LedgerReport]:
+    found: dict[int, LedgerReport] = {}
+    if not report_ids:
+        return found
+    for row in ProgressReport.objects.filter(OneOf(F("pk"), report_ids)).values(*LedgerReport.FIELDS):
+        report = LedgerReport()
+        report.__dict__ = row  # the row's keys are the report's attributes
+        found[report.pk] = report
+    return found
 
 
 def reports_by_task(user, task_ids: list[int]) -> dict[int, list]:
     """The report the ledger shows per task, among those the person may read (一次上报、多方共享
-    rules of ProgressReport): see `_latest_per_task`."""
+    rules of ProgressReport): see `_latest_report_id`."""
     return _latest_per_task(ProgressReport.objects.visible_to(user), task_ids)
 
 
@@ -189,34 +228,23 @@ def all_reports_by_task(task_ids: list[int]) -> dict[int, list]:
 
 
 def _latest_per_task(reports: QuerySet, task_ids: list[int]) -> dict[int, list]:
-    """{task id: [its latest consolidated report, else its latest report]}: the one report
-    rows.latest_progress picks, chosen in SQL (a window ranking per task), so an export of the
-    whole city reads one report per task instead of every report ever made."""
-    ranked = (
-        reports.filter(assignment__task_id__in=task_ids)
-        .annotate(
-            task_id=F("assignment__task_id"),
-            rank=Window(
-                RowNumber(),
-                partition_by=F("assignment__task_id"),
-                order_by=[F("is_consolidated").desc(), F("created").desc(), F("id").desc()],
-            ),
-        )
-        .filter(rank=1)
-        # values(), not values_list(): filtering on a window wraps the query, and values_list()
-        # then returns the annotation's columns out of the order asked for.
-        .values(*LedgerReport.FIELDS)
+    """{task id: [the one report rows.latest_progress would pick]} for the tasks with one."""
+    shown = dict(
+        Task.objects.filter(pk__in=task_ids)
+        .annotate(shown_report=_latest_report_id(reports))
+        .filter(shown_report__isnull=False)
+        .values_list("pk", "shown_report")
     )
-    grouped: dict[int, list] = defaultdict(list)
-    for row in ranked:
-        report = LedgerReport()
-        report.__dict__ = row  # the row's keys are the report's attributes
-        grouped[report.task_id].append(report)
-    return grouped
+    found = _reports_by_id(list(shown.values()))
+    return {task_id: [found[report_id]] for task_id, report_id in shown.items() if report_id in found}
 
 
-def supervision_counts(task_ids: list[int], among: QuerySet | None = None) -> dict[int, int] | None:
+def supervision_counts(task_ids: list[int] | None = None, among: QuerySet | None = None) -> dict[int, int] | None:
     """督办 per task, when the reminders app records supervision orders; None (no column) otherwise.
+
+    For `task_ids`, every one of them (0 without an order); for `among` alone (the same tasks as
+    a queryset, read as a subquery rather than a list of every id), only the tasks with orders:
+    the ledger reads a missing task as 0, so an export holds no entry per task.
 
     Looked up through the app registry, never imported: ledgers must not depend on reminders.
     """
@@ -234,10 +262,9 @@ def supervision_counts(task_ids: list[int], among: QuerySet | None = None) -> di
             break
     else:
         return None
-    # `among`: the same tasks as a queryset, read as a subquery rather than a list of every id.
     rows = model.objects.filter(**{f"{path}__in": task_ids if among is None else among.values("pk")})
-    rows = rows.values(path).annotate(n=Count("pk"))
-    counts = {task_id: 0 for task_id in task_ids}
+    rows = rows.values(path).annotate(n=Count("pk")).order_by()
+    counts = {task_id: 0 for task_id in task_ids or ()}
     counts.update({row[path]: row["n"] for row in rows})
     return counts
 

@@ -306,28 +306,36 @@ class TableSheet:
             if value and (type(value) is not str or len(value) * 2 > width - 1.5 or "\n" in value):
                 lines = max(lines, line_count(value, width))
         row = self._next_row(row_height(lines))
-        ws, book = self.ws, self.book
-        for key, index, style in self.specs:
+        specs = self._specs_for(fills, formats) if fills or formats else self.specs
+        write_string, book, ws = self.ws.write_string, self.book, self.ws
+        for key, index, style in specs:
             value = get(key)
-            if (fills and key in fills) or (formats and key in formats):
-                style = self._variant(style, (fills or {}).get(key), (formats or {}).get(key))
             if type(value) is str:
                 if not value.isprintable():  # a line break, a tab… (a quick test before the regex)
                     value = ILLEGAL_CHARACTERS.sub("", value)
                 if value:
-                    ws.write_string(row, index, value, style[value.startswith(FORMULA_TRIGGERS)])
-                else:
-                    ws.write_blank(row, index, None, style[0])
-            else:
-                write_value(book, ws, row, index, value, style)
+                    write_string(row, index, value, style[value.startswith(FORMULA_TRIGGERS)])
+                    continue
+            write_value(book, ws, row, index, value, style)
 
-    def _variant(self, style: tuple, fill: str | None, number_format: str | None) -> tuple:
-        """A column's style pair with another fill or number format (made once per sheet)."""
-        key = (style[2], fill, number_format)
+    def _specs_for(self, fills: dict[str, str] | None, formats: dict[str, str] | None) -> tuple:
+        """The columns' (key, index, style pair) with these fills and number formats, made once
+        per sheet for each distinct set of them (a ledger has four: one per light)."""
+        key = (tuple(fills.items()) if fills else (), tuple(formats.items()) if formats else ())
         made = self.variants.get(key)
         if made is None:
-            made = self.variants[key] = self.book.pair(replace(style[2], fill=fill, number_format=number_format))
+            fills, formats = fills or {}, formats or {}
+            made = self.variants[key] = tuple(
+                (column, index, self._variant(style, fills.get(column), formats.get(column)))
+                if column in fills or column in formats
+                else (column, index, style)
+                for column, index, style in self.specs
+            )
         return made
+
+    def _variant(self, style: tuple, fill: str | None, number_format: str | None) -> tuple:
+        """A column's style pair with another fill or number format."""
+        return self.book.pair(replace(style[2], fill=fill, number_format=number_format))
 
     def finish(self) -> None:
         """The filter covers the header and every row below it (sections included, as Excel does)."""
