@@ -1,6 +1,7 @@
 """The load test's CPU accounting (demo/management/commands/loadtest.py, CpuWindow): the CPU a
 process tree spends inside the window is counted, per request, and nothing spent outside it."""
 
+import os
 import subprocess
 import sys
 import time
@@ -35,3 +36,18 @@ def test_the_window_counts_the_cpu_of_the_server_tree_spent_inside_it():
     assert summary["locust_s"] < 0.1, summary
     assert 2.0 <= summary["window_s"] <= 4.0, summary
     assert 0 < summary["machine_busy_pct"] <= 100, summary
+
+
+def test_the_server_times_are_read_from_the_access_log_lines_written_inside_the_window(tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text("9000000 GET /before/ 200\n", encoding="utf-8")  # before the window: left out
+    window = CpuWindow(os.getpid(), os.getpid(), log)
+    with open(log, "a", encoding="utf-8") as out:
+        for ms in range(1, 101):  # 1 … 100 ms
+            out.write(f"{ms * 1000} GET /tasks/ 200\n")
+        out.write("2500000 POST /tasks/assignments/1/report/ 302\n")
+    window.close()
+    with open(log, "a", encoding="utf-8") as out:
+        out.write("9000000 GET /after/ 200\n")  # after it: left out
+    times = window.summary(requests=101)["server_time"]
+    assert times == {"requests": 101, "p50_ms": 51.0, "p95_ms": 96.0, "p99_ms": 100.0, "max_ms": 2500.0, "over_1s": 1}

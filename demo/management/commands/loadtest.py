@@ -33,6 +33,10 @@ from ...scale import build_city
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
 WINDOW_STARTS = "sessions logged in; measuring for"  # the locustfile's lines
 WINDOW_ENDS = "measured window over"
+# gunicorn's access log, a line per request: how long the server spent on it (microseconds, from
+# reading the request to the end of the response: no time queued before a worker took it),
+# method, path, status. The window is the part of the file written between its two marks.
+ACCESS_FORMAT = "%(D)s %(m)s %(U)s %(s)s"
 
 
 def _cpu_seconds(processes) -> float:
@@ -40,9 +44,11 @@ def _cpu_seconds(processes) -> float:
     for process in processes:
         try:
             times = process.cpu_times()
-        except psutil.Error:  # ended meanwhile: its time is lost to this count, not to the server
+        except psutil.Error:  # ended meanwhile: its parent counts it once it has reaped it
             continue
-        total += times.user + times.system
+        # A process's own time, and that of its children that ended and were reaped (a parent's
+        # figure: PostgreSQL's backends of connections closed in the window, a restarted worker).
+        total += times.user + times.system + times.children_user + times.children_system
     return total
 
 
@@ -51,11 +57,13 @@ class CpuWindow:
     PostgreSQL process on this machine (the server is local in the load test) and by locust; and
     how busy the whole machine was (other work on it shows there)."""
 
-    def __init__(self, gunicorn_pid: int, locust_pid: int):
+    def __init__(self, gunicorn_pid: int, locust_pid: int, access_log: Path | None = None):
         self.gunicorn = psutil.Process(gunicorn_pid)
         self.locust = psutil.Process(locust_pid)
+        self.access_log = access_log
         self.closed = False
         self.start = self.read()
+        self.log_from = self._log_size()
 
     def groups(self) -> dict[str, list]:
         gunicorn = [self.gunicorn, *self.gunicorn.children(recursive=True)]
@@ -71,7 +79,29 @@ class CpuWindow:
 
     def close(self) -> None:
         self.end = self.read()
+        self.log_to = self._log_size()
         self.closed = True
+
+    def _log_size(self) -> int:
+        return self.access_log.stat().st_size if self.access_log and self.access_log.exists() else 0
+
+    def server_times(self) -> dict:
+        """Percentiles of the time the server itself spent per request in the window (the
+        clients' figures add the time a request waited for a free worker)."""
+        if not self.access_log or self.log_to <= self.log_from:
+            return {}
+        with open(self.access_log, "rb") as log:
+            log.seek(self.log_from)
+            lines = log.read(self.log_to - self.log_from).decode("utf-8", "replace").splitlines()
+        times = sorted(int(line.split(" ", 1)[0]) / 1000 for line in lines if line[:1].isdigit())
+        if not times:
+            return {}
+
+        def at(share: float) -> float:
+            return round(times[min(len(times) - 1, int(share * len(times)))], 1)
+
+        return {"requests": len(times), "p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99),
+                "max_ms": round(times[-1], 1), "over_1s": sum(t > 1000 for t in times)}  # fmt: skip
 
     def summary(self, requests: int) -> dict:
         used = {name: self.end[name] - self.start[name] for name in self.start}
@@ -83,6 +113,7 @@ class CpuWindow:
             **per_request,
             "machine_busy_pct": round(100 * used["machine_busy"] / (wall * (os.cpu_count() or 1)), 1),
             "window_s": round(wall, 1),
+            "server_time": self.server_times(),
         }
 
 
@@ -130,7 +161,8 @@ class Command(BaseCommand):
         )
         server = subprocess.Popen(
             [python, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-             "--threads", str(threads), "--timeout", "60", "--log-level", "warning"],
+             "--threads", str(threads), "--timeout", "60", "--log-level", "warning",
+             "--access-logfile", str(work / "access.log"), "--access-logformat", ACCESS_FORMAT],
             cwd=settings.BASE_DIR, env=env,
         )  # fmt: skip
         try:
@@ -146,7 +178,7 @@ class Command(BaseCommand):
                      "LOADTEST_USERS": str(users), "LOADTEST_SECONDS": str(run_time),
                      "LOADTEST_DOCUMENTS": ",".join(map(str, documents))},
             )  # fmt: skip
-            cpu = self.follow(locust, server, deadline=time.time() + run_time + 300)
+            cpu = self.follow(locust, server, deadline=time.time() + run_time + 300, access_log=work / "access.log")
             elapsed = time.time() - started
             elapsed = time.time() - started
         finally:
@@ -161,7 +193,9 @@ class Command(BaseCommand):
         if result["lost_writes"]:
             raise CommandError(f"{result['lost_writes']} 条已受理的报送不在数据库中")
 
-    def follow(self, locust: subprocess.Popen, server: subprocess.Popen, deadline: float) -> "CpuWindow | None":
+    def follow(
+        self, locust: subprocess.Popen, server: subprocess.Popen, deadline: float, access_log: Path
+    ) -> "CpuWindow | None":
         """Echo locust's output; read the CPU time of gunicorn, PostgreSQL and locust over the
         measured window, which the locustfile marks with a line at its start and at its end."""
         window = None
@@ -169,7 +203,7 @@ class Command(BaseCommand):
             for line in locust.stdout:
                 self.stdout.write(line.rstrip("\n"))
                 if WINDOW_STARTS in line:
-                    window = CpuWindow(server.pid, locust.pid)
+                    window = CpuWindow(server.pid, locust.pid, access_log)
                 elif WINDOW_ENDS in line and window:
                     window.close()
                 if time.time() > deadline:
