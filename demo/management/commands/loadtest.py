@@ -123,6 +123,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--users", type=int, default=50, help="并发会话数")
         parser.add_argument("--run-time", type=int, default=60, help="登录后持续的秒数")
+        parser.add_argument(
+            "--settle", type=int, default=10, help="全部登录后等待这么多秒再开始计时（0：登录高峰的排队也计入）"
+        )
         parser.add_argument("--workers", type=int, default=4, help="gunicorn 进程数")
         parser.add_argument("--threads", type=int, default=1, help="每个 gunicorn 进程的线程数")
         parser.add_argument("--port", type=int, default=8117)
@@ -131,7 +134,7 @@ class Command(BaseCommand):
         parser.add_argument("--reports", type=int, default=200000)
         parser.add_argument("--out", default="", help="把结果 JSON 另存到这个文件")
 
-    def handle(self, *args, users, run_time, workers, threads, port, units, tasks, reports, out, **options):
+    def handle(self, *args, users, run_time, settle, workers, threads, port, units, tasks, reports, out, **options):
         if not User.objects.filter(username="scale1_dcs1").exists():
             self.stderr.write(f"seeding the synthetic city ({units} units, {tasks} tasks, {reports} reports)…")
             load_registry()
@@ -170,21 +173,24 @@ class Command(BaseCommand):
             started = time.time()
             locust = subprocess.Popen(
                 [python, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--users", str(users),
-                 "--spawn-rate", str(users), "--run-time", f"{run_time + 240}s", "--host", f"http://127.0.0.1:{port}",
+                 "--spawn-rate", str(users), "--run-time", f"{run_time + settle + 240}s", "--host", f"http://127.0.0.1:{port}",
                  "--csv", str(work / "stats"), "--only-summary", "--stop-timeout", "10",
                  "--loglevel", "WARNING"],
                 cwd=settings.BASE_DIR, stdout=subprocess.PIPE, text=True, encoding="utf-8",
                 env={**env, "LOADTEST_ACCEPTED": str(accepted_file), "LOADTEST_UNITS": str(city_units),
-                     "LOADTEST_USERS": str(users), "LOADTEST_SECONDS": str(run_time),
+                     "LOADTEST_USERS": str(users), "LOADTEST_SECONDS": str(run_time), "LOADTEST_SETTLE": str(settle),
                      "LOADTEST_DOCUMENTS": ",".join(map(str, documents))},
             )  # fmt: skip
-            cpu = self.follow(locust, server, deadline=time.time() + run_time + 300, access_log=work / "access.log")
+            cpu = self.follow(
+                locust, server, deadline=time.time() + run_time + settle + 300, access_log=work / "access.log"
+            )
             elapsed = time.time() - started
             elapsed = time.time() - started
         finally:
             server.terminate()
             server.wait(timeout=30)
         result = self.summarise(work, accepted_file, users, run_time, workers, threads, elapsed)
+        result["settle_s"] = settle
         result["cpu"] = cpu.summary(result["requests"]) if cpu else None
         text = json.dumps(result, ensure_ascii=False, indent=1)
         self.stdout.write(text)
