@@ -16,6 +16,7 @@ from .models import Assignment, AssignmentRole, AssignmentState
 # Columns a phone does without: the task, its deadline, state, light and actions stay.
 WIDE_ONLY = {"th": {"class": "d-none d-lg-table-cell"}, "td": {"class": "d-none d-lg-table-cell"}}
 MEDIUM_UP = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+SMALL_UP = {"th": {"class": "d-none d-sm-table-cell"}, "td": {"class": "d-none d-sm-table-cell"}}
 
 LIGHT_CLASSES = {"green": "success", "yellow": "warning", "red": "danger", "grey": "secondary"}
 
@@ -136,10 +137,20 @@ class AssignmentTable(FastBody, tables.Table):
         return f"{value}%"
 
     def render_light(self, record):
-        return light_badge(assignment_light(record, self.today))
+        return light_badge(self.light_of(record))
+
+    def light_of(self, record):
+        """The share's light, judged once per row (a phone's row shows it twice)."""
+        if not hasattr(record, "_light"):
+            record._light = assignment_light(record, self.today)
+        return record._light
 
 
 class MyWorkTable(AssignmentTable):
+    # On a phone the deadline and the light move under the task, so that the 签收 and 报送 buttons
+    # are on the screen without scrolling sideways.
+    deadline = DayColumn(verbose_name="完成时限", default="长期", attrs=SMALL_UP)
+    light = tables.Column(verbose_name="灯", empty_values=(), orderable=False, attrs=SMALL_UP)
     actions = tables.Column(verbose_name="办理", empty_values=(), orderable=False)
 
     class Meta(AssignmentTable.Meta):
@@ -155,6 +166,17 @@ class MyWorkTable(AssignmentTable):
 
     def state_cell(self, record, value):
         return self.render_state(record, value)
+
+    def render_task(self, record):
+        light = self.light_of(record)
+        deadline = f"{record.deadline:%Y-%m-%d}" if record.deadline else "长期"
+        return format_html(
+            '{}<div class="d-sm-none small text-muted mt-1">时限 {} <span class="badge text-bg-{}">{}</span></div>',
+            super().render_task(record),
+            deadline,
+            LIGHT_CLASSES[light],
+            light.label,
+        )
 
     def render_state(self, record, value):
         """A returned completion request says so, with the supervision office's reason."""

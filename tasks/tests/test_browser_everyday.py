@@ -204,3 +204,24 @@ def test_a_long_report_survives_an_expired_session(browser, live_server, persona
     page.wait_for_selector("text=进展已报送")
     assert support.reports.get().progress == LONG_REPORT
     page.context.close()
+
+
+def test_on_a_phone_my_work_shows_the_buttons_without_scrolling_sideways(browser, live_server, personas, task):
+    """390 px wide: the deadline and the light sit under the task, and 签收 is on the screen."""
+    lead = task.assignments.get(unit=personas.lead_unit)
+    page = login_page(browser, live_server, "lead_clerk", PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + reverse("tasks:my_work"))
+    table = page.locator("[data-testid=assignments]")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), "the table fits the screen"
+    button = page.locator(f"[data-testid=acknowledge-{lead.pk}]")
+    box = button.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    cell = page.locator(f"tr[data-assignment='{lead.pk}'] td.col-task")
+    assert "时限 2026-12-31" in cell.inner_text()
+    button.click()
+    page.wait_for_selector(f"tr[data-assignment='{lead.pk}'] >> text=办理中")
+    # On a wide screen the deadline has its own column again, and the task cell does not repeat it.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    assert "时限 2026-12-31" not in page.locator(f"tr[data-assignment='{lead.pk}'] td.col-task").inner_text()
+    page.context.close()
