@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from reminders.models import OrderState, SupervisionOrder
-from tasks.filters import became_overdue_condition, completed_between, with_outcomes
+from tasks.filters import became_overdue_condition, completed_between
 from tasks.lights import SEVERITY, Light, on_time_condition, report_missing_condition
 from tasks.models import AssignmentState, ExtensionRequest
 
@@ -88,7 +88,7 @@ def _share_rows(scope, weeks: list[tuple[dt.date, dt.date]]):
     for i, (start, end) in enumerate(weeks):
         columns[f"f_completed_{i}"] = _flag(completed_between(start, end))
         columns[f"f_overdue_{i}"] = _flag(became_overdue_condition(start, end, scope.today))
-    queryset = scope.with_light(with_outcomes(scope.shares)).annotate(**columns).order_by().values(*columns)
+    queryset = scope.with_light(scope.with_outcomes(scope.shares)).annotate(**columns).order_by().values(*columns)
     return queryset.query.sql_with_params()
 
 
