@@ -20,7 +20,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from reminders.models import OrderState, SupervisionOrder
 from tasks.filters import became_overdue_condition, completed_between
@@ -76,8 +76,10 @@ def _share_rows(scope, weeks: list[tuple[dt.date, dt.date]]):
     becomes overdue) in at most one of them: one column each, with the weeks' conditions in
     order, rather than a 0/1 column per week and condition."""
     scope.with_light(scope.shares)  # judges the light's rules once (Scope.light)
-    extension = Exists(ExtensionRequest.objects.filter(assignment=OuterRef("pk")))
-    supervised = Exists(SupervisionOrder.objects.filter(assignment=OuterRef("pk"), state=OrderState.OPEN))
+    # `id IN (uncorrelated subquery)`: PostgreSQL reads each table once into a hash (a correlated
+    # EXISTS probed the index once per share); the same shares as tasks.filters' EXISTS.
+    extension = Q(pk__in=ExtensionRequest.objects.order_by().values("assignment"))
+    supervised = Q(pk__in=SupervisionOrder.objects.filter(state=OrderState.OPEN).order_by().values("assignment"))
     columns = {
         "c_task": F("task_id"),
         "c_unit": F("unit_id"),
