@@ -12,6 +12,7 @@ overdue, extensions); nothing here counts logins, clicks, words or how many repo
 """
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus, urlencode
@@ -88,12 +89,19 @@ class Scope:
             if view == "shares":
                 query["view"] = "shares"
             base = self._bases[(view, overridden)] = urlencode(query)
-        own = "&".join(f"{key}={quote_plus(str(value))}" for key, value in conditions.items())
+        own = "&".join([_condition(key, value) for key, value in conditions.items()])
         query = f"{base}&{own}" if base and own else base or own
         return f"{self.ledger_url}?{query}" if query else self.ledger_url
 
     def figure(self, n: int, view: str = "tasks", **conditions) -> dict:
         return {"n": n, "url": self.link(view, **conditions)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _condition(key: str, value) -> str:
+    """One condition of a link, encoded: the same few (unit ids, codes, dates) recur thousands of
+    times on a page."""
+    return f"{key}={quote_plus(str(value))}"
 
 
 def scope_for(user, params: Mapping[str, str], today: dt.date) -> Scope:
