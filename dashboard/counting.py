@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from reminders.models import OrderState, SupervisionOrder
-from tasks.filters import became_overdue_condition, completed_between
+from tasks.filters import became_overdue_parts, completed_between
 from tasks.lights import SEVERITY, Light, on_time_condition, report_missing_condition
 from tasks.models import AssignmentState, ExtensionRequest, Task
 
@@ -72,7 +72,7 @@ def _share_rows(scope, weeks: list[tuple[dt.date, dt.date]]):
 
     Only the share's own numbers: the task's columns (state, document, section, 分管领导) are
     joined to the per-task rows (20,000, not every share), which keeps the rows PostgreSQL
-    stores for the groupings narrow. The trend weeks are disjoint, so a share is completed (or
+    stores for the groupings narrow. The trend weeks follow one another, so a share is completed (or
     becomes overdue) in at most one of them: one column each, with the weeks' conditions in
     order, rather than a 0/1 column per week and condition."""
     scope.with_light(scope.shares)  # judges the light's rules once (Scope.light)
@@ -91,7 +91,7 @@ def _share_rows(scope, weeks: list[tuple[dt.date, dt.date]]):
         "f_extension": _flag(extension),
         "f_supervised": _flag(supervised),
         "c_completed_week": _week_of([completed_between(start, end) for start, end in weeks]),
-        "c_overdue_week": _week_of([became_overdue_condition(start, end, scope.today) for start, end in weeks]),
+        "c_overdue_week": _overdue_week(weeks, scope.today),
     }
     queryset = scope.with_light(scope.with_outcomes(scope.shares)).annotate(**columns).order_by().values(*columns)
     return queryset.query.sql_with_params()
@@ -103,18 +103,35 @@ def _week_of(conditions: list[Q]) -> Case:
     return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
+def _overdue_week(weeks: list[tuple[dt.date, dt.date]], today: dt.date) -> Case | Value:
+    """The week a share first became overdue in (became_overdue_condition): whether it did within
+    the weeks at all is judged once (the weeks follow one another, so their deadline ranges do
+    too), then only its deadline places it in a week. One copy of the date in force (a CASE over
+    every moved deadline) in the statement, not one per week."""
+    overall = became_overdue_parts(weeks[0][0], weeks[-1][1], today) if weeks else None
+    if overall is None:
+        return Value(None, output_field=IntegerField())
+    parts = [became_overdue_parts(start, end, today) for start, end in weeks]
+    week = _week_of([Q(pk__in=[]) if part is None else part[0] for part in parts])
+    deadlines, late = overall
+    return Case(When(deadlines & late, then=week), default=Value(None), output_field=IntegerField())
+
+
 def _is(column: str, value: int) -> str:
     return f"CASE WHEN {column} = {int(value)} THEN 1 ELSE 0 END"
 
 
-def _disjoint(weeks: list[tuple[dt.date, dt.date]]) -> bool:
-    return all(end < following for (_start, end), (following, _end) in itertools.pairwise(weeks))
+def _consecutive(weeks: list[tuple[dt.date, dt.date]]) -> bool:
+    day = dt.timedelta(days=1)
+    return all(start <= end for start, end in weeks) and all(
+        end + day == following for (_start, end), (following, _end) in itertools.pairwise(weeks)
+    )
 
 
 def count_all(scope, weeks: list[tuple[dt.date, dt.date]]) -> Counts:
     """All the counts, in one statement."""
-    if not _disjoint(weeks):
-        raise ValueError("the trend weeks must follow one another without overlapping")
+    if not _consecutive(weeks):
+        raise ValueError("the trend weeks must follow one another, without gaps or overlaps")
     shares_sql, shares_params = _share_rows(scope, weeks)
     params = list(shares_params)
     done = "%s"
