@@ -16,15 +16,16 @@ one row per task into Python).
 """
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from reminders.models import OrderState, SupervisionOrder
-from tasks.filters import became_overdue_condition, completed_between, with_outcomes
+from tasks.filters import became_overdue_parts, completed_between
 from tasks.lights import SEVERITY, Light, on_time_condition, report_missing_condition
-from tasks.models import AssignmentState, ExtensionRequest
+from tasks.models import AssignmentState, ExtensionRequest, Task
 
 RED, YELLOW, GREEN, GREY = (SEVERITY[light] for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY))
 UNIT_COUNTS = (
@@ -66,42 +67,75 @@ def severity_of(light: Case) -> Case:
 
 
 def _share_rows(scope, weeks: list[tuple[dt.date, dt.date]]):
-    """The counted shares, one row each, with every condition judged once (0/1 columns)."""
+    """The counted shares, one row each, with every condition judged once (0/1 columns), and the
+    trend week (0…) each was completed in and each first became overdue in, if any.
+
+    Only the share's own numbers: the task's columns (state, document, section, 分管领导) are
+    joined to the per-task rows (20,000, not every share), which keeps the rows PostgreSQL
+    stores for the groupings narrow. The trend weeks follow one another, so a share is completed (or
+    becomes overdue) in at most one of them: one column each, with the weeks' conditions in
+    order, rather than a 0/1 column per week and condition."""
     scope.with_light(scope.shares)  # judges the light's rules once (Scope.light)
-    extension = Exists(ExtensionRequest.objects.filter(assignment=OuterRef("pk")))
-    supervised = Exists(SupervisionOrder.objects.filter(assignment=OuterRef("pk"), state=OrderState.OPEN))
+    # `id IN (uncorrelated subquery)`: PostgreSQL reads each table once into a hash (a correlated
+    # EXISTS probed the index once per share); the same shares as tasks.filters' EXISTS.
+    extension = Q(pk__in=ExtensionRequest.objects.order_by().values("assignment"))
+    supervised = Q(pk__in=SupervisionOrder.objects.filter(state=OrderState.OPEN).order_by().values("assignment"))
     columns = {
         "c_task": F("task_id"),
         "c_unit": F("unit_id"),
         "c_role": F("role"),
-        "c_task_state": F("task__state"),
-        "c_doc": F("task__source_document_id"),
-        "c_section": F("task__section"),
-        "c_leader": F("task__responsible_leader"),
         "c_sev": severity_of(scope.light),
         "f_done": _flag(Q(state=AssignmentState.DONE)),
         "f_on_time": _flag(on_time_condition()),
         "f_no_report": _flag(report_missing_condition(scope.today)),
         "f_extension": _flag(extension),
         "f_supervised": _flag(supervised),
+        "c_completed_week": _week_of([completed_between(start, end) for start, end in weeks]),
+        "c_overdue_week": _overdue_week(weeks, scope.today),
     }
-    for i, (start, end) in enumerate(weeks):
-        columns[f"f_completed_{i}"] = _flag(completed_between(start, end))
-        columns[f"f_overdue_{i}"] = _flag(became_overdue_condition(start, end, scope.today))
-    queryset = scope.with_light(with_outcomes(scope.shares)).annotate(**columns).order_by().values(*columns)
+    queryset = scope.with_light(scope.with_outcomes(scope.shares)).annotate(**columns).order_by().values(*columns)
     return queryset.query.sql_with_params()
+
+
+def _week_of(conditions: list[Q]) -> Case:
+    """The index of the first condition a row meets (the weeks' conditions are disjoint), or NULL."""
+    whens = [When(condition, then=Value(i)) for i, condition in enumerate(conditions)]
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def _overdue_week(weeks: list[tuple[dt.date, dt.date]], today: dt.date) -> Case | Value:
+    """The week a share first became overdue in (became_overdue_condition): whether it did within
+    the weeks at all is judged once (the weeks follow one another, so their deadline ranges do
+    too), then only its deadline places it in a week. One copy of the date in force (a CASE over
+    every moved deadline) in the statement, not one per week."""
+    overall = became_overdue_parts(weeks[0][0], weeks[-1][1], today) if weeks else None
+    if overall is None:
+        return Value(None, output_field=IntegerField())
+    parts = [became_overdue_parts(start, end, today) for start, end in weeks]
+    week = _week_of([Q(pk__in=[]) if part is None else part[0] for part in parts])
+    deadlines, late = overall
+    return Case(When(deadlines & late, then=week), default=Value(None), output_field=IntegerField())
 
 
 def _is(column: str, value: int) -> str:
     return f"CASE WHEN {column} = {int(value)} THEN 1 ELSE 0 END"
 
 
+def _consecutive(weeks: list[tuple[dt.date, dt.date]]) -> bool:
+    day = dt.timedelta(days=1)
+    return all(start <= end for start, end in weeks) and all(
+        end + day == following for (_start, end), (following, _end) in itertools.pairwise(weeks)
+    )
+
+
 def count_all(scope, weeks: list[tuple[dt.date, dt.date]]) -> Counts:
     """All the counts, in one statement."""
+    if not _consecutive(weeks):
+        raise ValueError("the trend weeks must follow one another, without gaps or overlaps")
     shares_sql, shares_params = _share_rows(scope, weeks)
     params = list(shares_params)
     done = "%s"
-    width = max(len(UNIT_COUNTS), 2 * len(weeks), len(TASK_COUNTS), len(GROUP_COUNTS))
+    width = max(len(UNIT_COUNTS), len(TASK_COUNTS), len(GROUP_COUNTS))
 
     def branch(kind: str, key: str, role: str, counts: list[str], source: str, group: str = "") -> str:
         counts = counts + ["0"] * (width - len(counts))
@@ -163,28 +197,45 @@ def count_all(scope, weeks: list[tuple[dt.date, dt.date]]) -> Counts:
         )
     )
     params.append(AssignmentState.DONE)
-    trend_counts = []
-    for i in range(len(weeks)):
-        trend_counts += [f"SUM(f_completed_{i})", f"SUM(f_overdue_{i})"]
-    branches.append(branch("trend", "''", "''", trend_counts, "s"))
+    for kind, column in (("completed", "c_completed_week"), ("overdue", "c_overdue_week")):
+        # One row per week with any (a week without is counted 0 below).
+        branches.append(
+            branch(
+                kind,
+                f"CAST({column} AS TEXT)",
+                "''",
+                ["COUNT(*)"],
+                "s",
+                f" WHERE {column} IS NOT NULL GROUP BY {column}",
+            )
+        )
+    task = Task._meta
+    fields = {
+        name: task.get_field(name).column
+        for name in ("id", "state", "source_document", "section", "responsible_leader")
+    }
     sql = (  # the ORM's SQL for the shares (with its parameters), then the groupings above
         f"WITH s AS ({shares_sql}), "  # noqa: S608
-        "t AS (SELECT c_task, MAX(c_task_state) AS task_state, MAX(c_doc) AS doc, MAX(c_section) AS section, "
-        f"MAX(c_leader) AS leader, COUNT(*) AS shares, SUM({_is('c_sev', RED)}) AS red, MAX(c_sev) AS worst "
-        "FROM s GROUP BY c_task) " + " UNION ALL ".join(branches)
+        f"t AS (SELECT per_task.*, task.{fields['state']} AS task_state, task.{fields['source_document']} AS doc, "
+        f"task.{fields['section']} AS section, task.{fields['responsible_leader']} AS leader "
+        f"FROM (SELECT c_task, COUNT(*) AS shares, SUM({_is('c_sev', RED)}) AS red, MAX(c_sev) AS worst "
+        f"FROM s GROUP BY c_task) per_task INNER JOIN {task.db_table} task ON task.{fields['id']} = per_task.c_task) "
+        + " UNION ALL ".join(branches)
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     counts = Counts(groups={name: [] for name in DIMENSIONS})
+    trend = {"completed": [0] * len(weeks), "overdue": [0] * len(weeks)}
     for kind, key, role, *numbers in rows:
         numbers = [int(n or 0) for n in numbers]
         if kind == "unit":
             counts.units.append({"unit": int(key), "role": role, **dict(zip(UNIT_COUNTS, numbers, strict=False))})
         elif kind == "tasks":
             counts.tasks = dict(zip(TASK_COUNTS, numbers, strict=False))
-        elif kind == "trend":
-            counts.trend = [(numbers[2 * i], numbers[2 * i + 1]) for i in range(len(weeks))]
+        elif kind in trend:
+            trend[kind][int(key)] = numbers[0]
         else:
             counts.groups[kind].append({"key": key, **dict(zip(GROUP_COUNTS, numbers, strict=False))})
+    counts.trend = list(zip(trend["completed"], trend["overdue"], strict=True))
     return counts

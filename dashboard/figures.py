@@ -12,6 +12,7 @@ overdue, extensions); nothing here counts logins, clicks, words or how many repo
 """
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus, urlencode
@@ -22,7 +23,15 @@ from django.utils import timezone
 
 from documents.models import SourceDocument
 from tasks.filters import NONE, AssignmentFilter
-from tasks.lights import SEVERITY, Light, light_annotation, severity_annotation
+from tasks.lights import (
+    SEVERITY,
+    Light,
+    effective_deadline_annotation,
+    finished_day_annotation,
+    light_annotation,
+    overdue_parts,
+    severity_annotation,
+)
 from tasks.models import Assignment, AssignmentRole, AssignmentState
 from units.models import Unit
 from workdays import calendar
@@ -48,6 +57,7 @@ class Scope:
     ledger_url: str | None = None
     light: object = None  # lights.light_annotation over `visible`, judged once and reused by every query
     _bases: dict = field(default_factory=dict, repr=False)  # encoded filter part of the links, per view
+    effective_deadline: object = None  # lights.effective_deadline_annotation over `shares`, read once
 
     def with_light(self, queryset):
         """`queryset` with its `light_code`, without asking the calendar and the database again."""
@@ -56,6 +66,13 @@ class Scope:
         if self.light is None:
             self.light = light_annotation(self.today, self.visible if self.visible is not None else self.shares)
         return queryset.annotate(light_code=self.light)
+
+    def with_outcomes(self, queryset):
+        """`queryset` (of the counted shares) with its `effective_deadline` and `finished_day`
+        (tasks.filters.with_outcomes), the moved deadlines read once and reused (overdue_list)."""
+        if self.effective_deadline is None:
+            self.effective_deadline = effective_deadline_annotation(self.shares)
+        return queryset.annotate(effective_deadline=self.effective_deadline, finished_day=finished_day_annotation())
 
     def link(self, view: str = "tasks", **conditions) -> str:
         """The ledger showing exactly the rows a figure counts.
@@ -72,12 +89,19 @@ class Scope:
             if view == "shares":
                 query["view"] = "shares"
             base = self._bases[(view, overridden)] = urlencode(query)
-        own = "&".join(f"{key}={quote_plus(str(value))}" for key, value in conditions.items())
+        own = "&".join([_condition(key, value) for key, value in conditions.items()])
         query = f"{base}&{own}" if base and own else base or own
         return f"{self.ledger_url}?{query}" if query else self.ledger_url
 
     def figure(self, n: int, view: str = "tasks", **conditions) -> dict:
         return {"n": n, "url": self.link(view, **conditions)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _condition(key: str, value) -> str:
+    """One condition of a link, encoded: the same few (unit ids, codes, dates) recur thousands of
+    times on a page."""
+    return f"{key}={quote_plus(str(value))}"
 
 
 def scope_for(user, params: Mapping[str, str], today: dt.date) -> Scope:
@@ -277,11 +301,17 @@ def group_figures(scope: Scope, name: str, counted: list[dict]) -> list[dict]:
 def overdue_list(scope: Scope) -> dict:
     """The overdue shares, longest overdue first, with working days overdue (workdays.calendar)."""
     rows = []
+    # The red rule as plain conditions on the share's own columns (lights.overdue_parts, the
+    # same rows as light_code = red): PostgreSQL finds them on the (state, deadline) indexes
+    # rather than judging every counted share's light to keep thirty; the thirty are chosen on
+    # the shares alone, then only they are joined to their tasks and units.
+    order = ("deadline", "task_id", "id")
+    if scope.effective_deadline is None:
+        scope.with_outcomes(scope.shares)
+    past, late = overdue_parts(scope.today, scope.shares, due=scope.effective_deadline)
+    first = scope.shares.filter(past | late).order_by(*order).values("pk")
     overdue = (
-        scope.with_light(scope.shares)
-        .filter(light_code=Light.RED)
-        .select_related("task", "unit")
-        .order_by("deadline", "task_id", "id")[:OVERDUE_LIST_LENGTH]
+        Assignment.objects.filter(pk__in=first[:OVERDUE_LIST_LENGTH]).select_related("task", "unit").order_by(*order)
     )
     for share in overdue:
         due = calendar.effective_deadline(share.deadline)

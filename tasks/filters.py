@@ -372,7 +372,18 @@ def extension_condition(value: str) -> Q:
 def became_overdue_condition(first: dt.date, last: dt.date, today: dt.date) -> Q:
     """新增逾期 between `first` and `last` (inclusive): shares whose first overdue day (the day
     after the effective deadline) falls in that range, up to today, and that were not finished
-    by their deadline (finished late, or not yet). Needs with_outcomes().
+    by their deadline (finished late, or not yet). Needs with_outcomes()."""
+    parts = became_overdue_parts(first, last, today)
+    if parts is None:
+        return Q(pk__in=[])
+    deadlines, late = parts
+    return deadlines & late
+
+
+def became_overdue_parts(first: dt.date, last: dt.date, today: dt.date) -> tuple[Q, Q] | None:
+    """became_overdue_condition's two parts: (the deadline range, not finished by the effective
+    deadline), or None when no day of the range is up to today. The second part is the same for
+    every range: a count over consecutive ranges (the dashboard's trend weeks) judges it once.
 
     The effective deadline is monotone in the deadline, so its range is a plain deadline range:
     effective_deadline(d) >= a  ⟺  d > previous_working_day(a), and
@@ -381,11 +392,10 @@ def became_overdue_condition(first: dt.date, last: dt.date, today: dt.date) -> Q
     last = min(last, today)
     low, high = first - dt.timedelta(days=1), last - dt.timedelta(days=1)
     if high < low:
-        return Q(pk__in=[])
+        return None
     on_or_before = high if calendar.is_working_day(high) else calendar.previous_working_day(high)
-    return Q(deadline__gt=calendar.previous_working_day(low), deadline__lte=on_or_before) & (
-        Q(finished_day__isnull=True) | Q(finished_day__gt=F("effective_deadline"))
-    )
+    deadlines = Q(deadline__gt=calendar.previous_working_day(low), deadline__lte=on_or_before)
+    return deadlines, Q(finished_day__isnull=True) | Q(finished_day__gt=F("effective_deadline"))
 
 
 def worst_light_per_task(today: dt.date):

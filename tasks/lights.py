@@ -344,15 +344,17 @@ def overdue_condition(today: dt.date, queryset) -> models.Q:
     return past | late
 
 
-def overdue_parts(today: dt.date, queryset) -> tuple[models.Q, models.Q]:
+def overdue_parts(today: dt.date, queryset, due: models.Expression | None = None) -> tuple[models.Q, models.Q]:
     """overdue_condition's two disjoint branches (their states differ): (open past the last
     working day before today, asked for completion too late). Apart, each is answered by its
     own index (the open shares' and the asking shares' partial indexes), which a count of
-    either can read without the table."""
+    either can read without the table. `due`: an effective_deadline_annotation the caller has
+    already read over rows including `queryset`'s (no second query for the moved deadlines)."""
     active = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
     last_working_day = calendar.previous_working_day(today)
     asked = models.Q(state=AssignmentState.COMPLETION_REQUESTED, deadline__isnull=False)
-    due = effective_deadline_annotation(queryset.filter(asked))
+    if due is None:
+        due = effective_deadline_annotation(queryset.filter(asked))
     asked_on = TruncDate("completion_requested_at")
     # The date in force is never before the deadline: a share that asked on or before its deadline
     # is on time, found by one comparison before the date in force (a CASE over every moved

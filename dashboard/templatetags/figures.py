@@ -6,8 +6,10 @@ numbers (one row per unit and role, per document), and a template per cell cost 
 the page's SQL. The markup is the same as the template's; every text is escaped.
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -26,6 +28,7 @@ def figure_link(figure: dict, testid: str = ""):
     return format_html('<a class="figure-link" href="{}" data-n="{}">{}</a>', figure["url"], figure["n"], figure["n"])
 
 
+# html.escape: what django.utils.html.escape returns, without its lazy-text wrapper (thousands of links).
 def _link(figure: dict) -> str:
     n = int(figure["n"])
     return f'<a class="figure-link" href="{escape(figure["url"])}" data-n="{n}">{n}</a>'
