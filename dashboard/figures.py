@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import SourceDocument
-from tasks.filters import NONE, AssignmentFilter
+from tasks.filters import NONE, Asker, AssignmentFilter
 from tasks.lights import (
     SEVERITY,
     Light,
@@ -117,16 +117,20 @@ def scope_for(user, params: Mapping[str, str], today: dt.date) -> Scope:
         if unit is None:
             return Scope(params=values, shares=Assignment.objects.none(), today=today)
         values["unit"] = str(unit.pk)
-    filterset = AssignmentFilter(values or None, queryset=visible, today=today)
+    # The person as the filters' asker: the documents they may pick are those they may read (without
+    # it the 文件 filter had no choices and refused every document).
+    asker = Asker(user)
+    filterset = AssignmentFilter(values or None, queryset=visible, today=today, request=asker)
     if values and not filterset.is_valid():
         errors = [f"{filterset.form.fields[name].label}：{'；'.join(e)}" for name, e in filterset.errors.items()]
         kept = {key: value for key, value in values.items() if key == "unit"}
-        return Scope(params=kept, shares=_apply(kept, visible, today), today=today, errors=errors, visible=visible)
+        shares = _apply(kept, visible, today, asker)
+        return Scope(params=kept, shares=shares, today=today, errors=errors, visible=visible)
     return Scope(params=values, shares=filterset.qs if values else visible, today=today, visible=visible)
 
 
-def _apply(values, visible, today):
-    return AssignmentFilter(values, queryset=visible, today=today).qs if values else visible
+def _apply(values, visible, today, asker):
+    return AssignmentFilter(values, queryset=visible, today=today, request=asker).qs if values else visible
 
 
 def _rate(part: int, whole: int) -> float | None:

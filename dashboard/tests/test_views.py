@@ -77,6 +77,18 @@ class TestDashboard:
         body = client.get(reverse("dashboard:index"), {"leader": "张副区长"}).content.decode()
         assert 'value="张副区长" selected' in body
 
+    def test_a_document_filter_counts_that_documents_tasks(self, as_user, personas, task, other_task):
+        document = SourceDocument.objects.create(title="关于印发重点工作分工的通知", status=DocumentStatus.PUBLISHED)
+        task.source_document = document
+        task.save()
+        for who in ("supervisor", "leader", "lead_clerk"):
+            client = as_user(who)
+            data = json.loads(client.get(reverse("dashboard:data"), {"document": str(document.pk)}).content)
+            assert data["errors"] == [] and data["headline"]["tasks"]["n"] == 1, who
+            assert [row["label"] for row in data["documents"]] == ["关于印发重点工作分工的通知"], who
+            body = client.get(reverse("dashboard:index"), {"document": str(document.pk)}).content.decode()
+            assert "筛选条件无效" not in body and f'value="{document.pk}" selected' in body, who
+
     def test_bad_filter_values_are_reported_not_crashed(self, as_user, task):
         client = as_user("leader")
         response = client.get(reverse("dashboard:index"), {"document": "abc", "deadline_after": "x"})
