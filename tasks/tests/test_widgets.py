@@ -118,8 +118,12 @@ def test_list_versions_change_with_units_and_documents_only(personas):
     def tokens():
         return dict(ListVersion.objects.values_list("table_name", "token"))
 
-    task = services.create_task(personas.supervisor, text="推进项目", lead_units=[personas.lead_unit])
+    document = SourceDocument.objects.create(title="旧文件", content_hash="a" * 64)
+    task = services.create_task(
+        personas.supervisor, text="推进项目", lead_units=[personas.lead_unit], source_document=document
+    )
     before = tokens()
+    # Written by the triggers (a flushed database, as between these tests, has no row until then).
     assert set(before) == {"units_unit", "documents_sourcedocument"}
     Assignment.objects.filter(task=task).update(percent=50)
     assert tokens() == before
