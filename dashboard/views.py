@@ -204,9 +204,7 @@ def workbench(request):
     share_columns = ("task_id", "unit_id", "deadline", "state", *_TASK_COLUMNS, *_UNIT_COLUMNS)
     overdue = _first_overdue(overdue_past, overdue_late).only(*share_columns)
     sunday = today + dt.timedelta(days=6 - today.weekday())
-    this_week = Q(state__in=OPEN_STATES, deadline__gte=today, deadline__lte=sunday)
-    due_this_week = _first(Assignment.objects.filter(this_week), ("deadline", "task_id", "id"), 10)
-    due_this_week = due_this_week.only(*share_columns)
+    due_this_week = _first_due(today, sunday).only(*share_columns)
     since = timezone.now() - dt.timedelta(days=RECENT_RETURNS_DAYS)
     returns = (
         TaskEvent.objects.filter(action=EventAction.RETURNED, at__gte=since)
@@ -390,14 +388,31 @@ def _first_overdue(past, late):
     order on the open-deadline index) and the first ten that asked too late, then the first ten of
     those twenty; rather than sorting every overdue share. `past` and `late`: the two branches
     of tasks.lights.overdue_parts."""
+    return _first_of_parts(past, late)
+
+
+def _first_due(today, sunday):
+    """The first ten open shares due this week, in deadline order: the first ten still at work (in
+    order on the open-deadline index) and the first ten that asked for completion (the asking
+    shares' index), then the first ten of those twenty; rather than sorting every share due this
+    week (thousands at twice the data)."""
+    week = Q(deadline__gte=today, deadline__lte=sunday)
+    at_work = Q(state__in=(AssignmentState.PENDING, AssignmentState.IN_PROGRESS))
+    return _first_of_parts(week & at_work, week & Q(state=AssignmentState.COMPLETION_REQUESTED))
+
+
+def _first_of_parts(*parts: Q, n: int = 10):
+    """The first `n` shares in deadline order of the union of disjoint `parts`, each part's first
+    `n` chosen apart (each from its own index)."""
     order = ("deadline", "task_id", "id")
-    past = Assignment.objects.filter(past).order_by(*order).values("pk")[:10]
-    late = Assignment.objects.filter(late).order_by(*order).values("pk")[:10]
+    firsts = [Assignment.objects.filter(part).order_by(*order).values("pk")[:n] for part in parts]
     if connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL: one IN (… UNION …)
-        candidates = Q(pk__in=past.union(late))
+        candidates = Q(pk__in=firsts[0].union(*firsts[1:]))
     else:  # SQLite cannot limit the parts of a UNION
-        candidates = Q(pk__in=past) | Q(pk__in=late)
-    return Assignment.objects.filter(candidates).select_related("task", "unit").order_by(*order)[:10]
+        candidates = Q()
+        for first in firsts:
+            candidates |= Q(pk__in=first)
+    return Assignment.objects.filter(candidates).select_related("task", "unit").order_by(*order)[:n]
 
 
 def _total(rows: list) -> int:

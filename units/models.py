@@ -5,7 +5,8 @@ assigned to it stay readable and new work lands on the unit that took over.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 
@@ -216,3 +217,38 @@ class UnresolvedName(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ListVersion(models.Model):
+    """The version of a table whose rows fill choice lists (the ledger's 承办单位 and 文件 filters),
+    for the cache of their rendered options (tasks.widgets.FastSelect): one row per table, whose
+    token database triggers replace in the same transaction as any insert, update or delete of
+    that table (units 0002 for units, documents 0006 for source documents). Triggers rather than
+    signals, so that bulk updates, the admin, commands and other processes all count. Only these
+    tables: the share changes that replace the dashboard's FiguresVersion many times a minute
+    leave the lists as they are."""
+
+    table_name = models.CharField(primary_key=True, max_length=63)
+    token = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = "选项列表版本"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.table_name} {self.token}"
+
+
+def list_version(model) -> RawSQL:
+    """An expression for `model`'s ListVersion token, read in the statement's own snapshot (so it
+    belongs to exactly the rows the statement reads), or NULL when no cache may use it: the table
+    has no version (no triggers, or a freshly flushed database), or, on PostgreSQL, the statement
+    runs in a transaction that has written and not yet committed (the triggers run at commit, so
+    the token does not cover its own changes yet; SQLite's run at once)."""
+    table = model._meta.db_table
+    sql = "SELECT token FROM units_listversion WHERE table_name = %s"
+    if connection.vendor == "postgresql":
+        sql += " AND txid_current_if_assigned() IS NULL"
+    elif connection.vendor != "sqlite":
+        return RawSQL("NULL", (), output_field=models.CharField())
+    return RawSQL(f"({sql})", (table,), output_field=models.CharField())  # noqa: S611 - a fixed statement, the table as a parameter

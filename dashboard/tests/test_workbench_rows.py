@@ -3,6 +3,7 @@ same as the lights and the template did."""
 
 import datetime as dt
 import itertools
+import re
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -26,7 +27,8 @@ ASKED = [
 ]
 
 
-def test_counts_are_the_red_shares_the_queue_and_the_week(client, personas):
+def _every_case(personas) -> list[Assignment]:
+    """One share (of its own task) per deadline × state × day it asked for completion."""
     units = [personas.lead_unit, personas.support_unit, personas.other_unit]
     cases = [
         case
@@ -38,7 +40,11 @@ def test_counts_are_the_red_shares_the_queue_and_the_week(client, personas):
         Assignment(task=task, unit=units[n % 3], deadline=deadline, state=state, completion_requested_at=asked)
         for n, ((deadline, state, asked), task) in enumerate(zip(cases, tasks, strict=True))
     )
-    everything = list(Assignment.objects.select_related("task"))
+    return list(Assignment.objects.select_related("task"))
+
+
+def test_counts_are_the_red_shares_the_queue_and_the_week(client, personas):
+    everything = _every_case(personas)
     sunday = TODAY + dt.timedelta(days=6 - TODAY.weekday())
     expected = {
         "overdue": sum(1 for a in everything if assignment_light(a, TODAY) == Light.RED),
@@ -52,6 +58,27 @@ def test_counts_are_the_red_shares_the_queue_and_the_week(client, personas):
     with time_machine.travel(dt.datetime.combine(TODAY, dt.time(10), SHANGHAI), tick=False):
         counts = client.get(reverse("dashboard:workbench")).context["counts"]
     assert {name: counts[name] for name in expected} == expected
+
+
+def test_lists_are_the_first_ten_red_shares_and_due_this_week(client, personas):
+    """逾期 and 本周到期 list the first ten shares by deadline (then task, then share) of every
+    state they cover: the shares at work and those that asked for completion, chosen apart."""
+    everything = _every_case(personas)
+    sunday = TODAY + dt.timedelta(days=6 - TODAY.weekday())
+    order = lambda a: (a.deadline, a.task_id, a.pk)  # noqa: E731
+    red = sorted((a for a in everything if assignment_light(a, TODAY) == Light.RED), key=order)
+    week = sorted(
+        (a for a in everything if a.state != AssignmentState.DONE and a.deadline and TODAY <= a.deadline <= sunday),
+        key=order,
+    )
+    for shares in (red[:10], week[:10]):  # both kinds of share among the first ten
+        assert {a.state == AssignmentState.COMPLETION_REQUESTED for a in shares} == {True, False}
+    client.force_login(personas.supervisor)
+    with time_machine.travel(dt.datetime.combine(TODAY, dt.time(10), SHANGHAI), tick=False):
+        context = client.get(reverse("dashboard:workbench")).context
+    for name, shares in (("overdue", red), ("due_this_week", week)):
+        shown = [int(task) for task in re.findall(r'href="/tasks/(\d+)/"', str(context[name]))]
+        assert shown == [a.task_id for a in shares[:10]], name
 
 
 def test_rows_escape_what_people_typed_and_link_each_task(client, personas):

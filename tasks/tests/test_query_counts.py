@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tasks import discussion, services
+from tasks import discussion, services, widgets
 from tasks.models import ReportingCycle
 from units.models import Unit, UnitKind
 from workdays import calendar
@@ -22,8 +22,10 @@ TODAY = dt.date(2026, 6, 15)
 
 
 def count_queries(client, url: str) -> int:
-    """Queries to render `url`, starting from a cold calendar cache each time (as a new process)."""
+    """Queries to render `url`, starting from a cold calendar cache and no kept filter options
+    each time (as a new process)."""
     calendar.clear_cache()
+    widgets.clear_cache()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url
