@@ -325,7 +325,7 @@ class SupervisionOrder(models.Model):
             models.Index(fields=["state", "created"], name="order_state_idx"),
             # The 督办单 list's order (reminders.views.orders): its page of 50 is read in order
             # from here, not sorted out of every order joined with its task.
-            models.Index(fields=["state", "-year", "-serial"], name="order_list_idx"),
+            models.Index(fields=["-state", "-year", "-serial"], name="order_list_idx"),
         ]
 
     def __str__(self) -> str:

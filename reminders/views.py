@@ -108,7 +108,8 @@ def orders(request):
     queryset = (
         SupervisionOrder.objects.select_related("task", "unit")
         .only(*_ORDER_COLUMNS)
-        .order_by("state", "-year", "-serial")
+        # "open" sorts after "closed": descending puts the open orders first, newest number first.
+        .order_by("-state", "-year", "-serial")
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(request, "reminders/orders.html", {"page": page})

@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='supervisionorder',
-            index=models.Index(fields=['state', '-year', '-serial'], name='order_list_idx'),
+            index=models.Index(fields=['-state', '-year', '-serial'], name='order_list_idx'),
         ),
     ]

@@ -142,3 +142,24 @@ def test_the_ledger_filters_assignments_under_supervision(client, year_end_task,
     assert [row.record.pk for row in rows] == [assignment.pk]
     by_task = client.get(reverse("tasks:ledger"), {"supervised": "true"})
     assert [row["task"].pk for row in by_task.context["rows"]] == [year_end_task.pk]
+
+
+def test_the_order_list_puts_open_orders_first_newest_number_first(client, year_end_task, personas):
+    shares = iter(year_end_task.assignments.order_by("pk"))  # one open order per share at most
+
+    def order(year, serial, state):
+        assignment = next(shares) if state == "open" else year_end_task.assignments.first()
+        return SupervisionOrder.objects.create(
+            year=year,
+            serial=serial,
+            number=SupervisionOrder.format_number(year, serial),
+            assignment=assignment,
+            task=year_end_task,
+            unit=assignment.unit,
+            state=state,
+        )
+
+    made = [order(2025, 7, "open"), order(2026, 1, "closed"), order(2026, 2, "open"), order(2026, 3, "closed")]
+    html = login(client, personas.supervisor).get(reverse("reminders:orders")).content.decode()
+    shown = sorted(made, key=lambda o: html.index(o.number))
+    assert [(o.year, o.serial) for o in shown] == [(2026, 2), (2025, 7), (2026, 3), (2026, 1)]
