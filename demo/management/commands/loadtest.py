@@ -111,7 +111,8 @@ class CpuWindow:
         return {
             **{f"{name}_s": round(value, 1) for name, value in used.items() if name != "machine_busy"},
             **per_request,
-            "machine_busy_pct": round(100 * used["machine_busy"] / (wall * (os.cpu_count() or 1)), 1),
+            # Counters read a moment apart can add up to a hair over the wall time: at most 100 %.
+            "machine_busy_pct": min(100.0, round(100 * used["machine_busy"] / (wall * (os.cpu_count() or 1)), 1)),
             "window_s": round(wall, 1),
             "server_time": self.server_times(),
         }
