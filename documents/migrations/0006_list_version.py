@@ -2,42 +2,21 @@
 is replaced whenever a document is added, changed or deleted, by the triggers of units 0002
 (PostgreSQL: the same function, run at commit; SQLite: one trigger per operation)."""
 
+from importlib import import_module
+
 from django.db import migrations
 
 TABLE = "documents_sourcedocument"
-OPERATIONS = ("insert", "update", "delete")
+# The trigger functions of units 0002 (its module name starts with a digit, hence import_module).
+units_0002 = import_module("units.migrations.0002_list_version")
 
 
 def install(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE CONSTRAINT TRIGGER units_list_version_{TABLE} AFTER INSERT OR UPDATE OR DELETE "
-                f"ON {TABLE} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION units_bump_list_version()"
-            )
-            cursor.execute(
-                "INSERT INTO units_listversion (table_name, token) VALUES (%s, gen_random_uuid()::text)", [TABLE]
-            )
-        elif schema_editor.connection.vendor == "sqlite":
-            for operation in OPERATIONS:
-                cursor.execute(
-                    f"CREATE TRIGGER units_list_version_{TABLE}_{operation} AFTER {operation.upper()} ON {TABLE} "  # noqa: S608 - the table names are constants here
-                    "BEGIN INSERT OR REPLACE INTO units_listversion (table_name, token) "
-                    f"VALUES ('{TABLE}', lower(hex(randomblob(16)))); END"
-                )
-            cursor.execute(
-                "INSERT INTO units_listversion (table_name, token) VALUES (%s, lower(hex(randomblob(16))))", [TABLE]
-            )
+    units_0002.install_triggers(schema_editor, TABLE)
 
 
 def uninstall(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER IF EXISTS units_list_version_{TABLE} ON {TABLE}")
-        elif schema_editor.connection.vendor == "sqlite":
-            for operation in OPERATIONS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS units_list_version_{TABLE}_{operation}")
-        cursor.execute("DELETE FROM units_listversion WHERE table_name = %s", [TABLE])
+    units_0002.remove_triggers(schema_editor, TABLE)
 
 
 class Migration(migrations.Migration):

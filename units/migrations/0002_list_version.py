@@ -26,7 +26,7 @@ OPERATIONS = ("insert", "update", "delete")
 
 
 def install_triggers(schema_editor, table: str) -> None:
-    """The triggers that replace `table`'s list version (documents 0006 writes the same for its table)."""
+    """The triggers that replace `table`'s list version (documents 0006 calls it for its table)."""
     with schema_editor.connection.cursor() as cursor:
         if schema_editor.connection.vendor == "postgresql":
             cursor.execute(
