@@ -295,80 +295,95 @@ def _task_link(task_id: int, text: str) -> str:
     return f'<a href="{link("tasks:detail", task_id)}">{escape(text)}</a>'
 
 
-def _completion_rows_html(rows) -> str:
-    parts = []
-    for a in rows:
-        number = f"{a.task.number}. " if a.task.number else ""
-        progress = Truncator(a.latest_progress or "").chars(60)
-        asked = _day(a.completion_requested_at, "%m-%d %H:%M") if a.completion_requested_at else ""
-        review = link("tasks:review", a.pk)
-        parts.append(
-            f'<tr data-assignment="{a.pk}">\n'
-            f'        <td class="wb-task">{_task_link(a.task_id, number + a.task.display_title)}</td>\n'
-            f'        <td class="text-nowrap">{escape(str(a.unit))}</td>\n'
-            f'        <td class="text-nowrap small">{asked}</td>\n'
-            f'        <td class="d-none d-md-table-cell small">{escape(progress)}</td>\n'
-            f'        <td class="no-print"><a class="btn btn-sm btn-warning text-nowrap" href="{review}"'
-            f' data-testid="review-{a.pk}">审核（销号/退回）</a></td>\n'
-            "      </tr>"
-        )
+def _escaped(parts) -> str:
+    """Rows written by the functions below, whose every value is escaped."""
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+
+
+def _queue_row(attr: str, pk: int, task: str, unit, when: str, note: str, url: str, testid: str, label: str) -> str:
+    """A row of a queue waiting for the office (办结申请, 延期申请): task, unit, when, a note, its button."""
+    return (
+        f'<tr {attr}="{pk}">\n'
+        f'        <td class="wb-task">{task}</td>\n'
+        f'        <td class="text-nowrap">{escape(str(unit))}</td>\n'
+        f'        <td class="text-nowrap small">{when}</td>\n'
+        f'        <td class="d-none d-md-table-cell small">{escape(Truncator(note).chars(60))}</td>\n'
+        f'        <td class="no-print"><a class="btn btn-sm btn-warning text-nowrap" href="{url}"'
+        f' data-testid="{testid}">{label}</a></td>\n'
+        "      </tr>"
+    )
+
+
+def _list_item(task: str, detail: str) -> str:
+    """An entry of the 督办中 and 最近退回 lists: the task, then a muted line (already escaped)."""
+    return f'\n      <li class="list-group-item">{task}<div class="small text-muted">{detail}</div></li>\n    '
+
+
+def _completion_rows_html(rows) -> str:
+    return _escaped(
+        _queue_row(
+            "data-assignment",
+            a.pk,
+            _task_link(a.task_id, (f"{a.task.number}. " if a.task.number else "") + a.task.display_title),
+            a.unit,
+            _day(a.completion_requested_at, "%m-%d %H:%M") if a.completion_requested_at else "",
+            a.latest_progress or "",
+            link("tasks:review", a.pk),
+            f"review-{a.pk}",
+            "审核（销号/退回）",
+        )
+        for a in rows
+    )
 
 
 def _extension_rows_html(rows) -> str:
-    parts = []
-    for e in rows:
-        share = e.assignment
-        before = f"{e.deadline_before:%Y-%m-%d}" if e.deadline_before else "—"
-        decide = link("tasks:decide_extension", e.pk)
-        parts.append(
-            f'<tr data-extension="{e.pk}">\n'
-            f'        <td class="wb-task">{_task_link(share.task_id, share.task.display_title)}</td>\n'
-            f'        <td class="text-nowrap">{escape(str(share.unit))}</td>\n'
-            f'        <td class="text-nowrap small">{before} → {e.requested_deadline:%Y-%m-%d}</td>\n'
-            f'        <td class="d-none d-md-table-cell small">{escape(Truncator(e.reason).chars(60))}</td>\n'
-            f'        <td class="no-print"><a class="btn btn-sm btn-warning text-nowrap" href="{decide}"'
-            f' data-testid="decide-{e.pk}">审批</a></td>\n'
-            "      </tr>"
+    return _escaped(
+        _queue_row(
+            "data-extension",
+            e.pk,
+            _task_link(e.assignment.task_id, e.assignment.task.display_title),
+            e.assignment.unit,
+            (f"{e.deadline_before:%Y-%m-%d}" if e.deadline_before else "—") + f" → {e.requested_deadline:%Y-%m-%d}",
+            e.reason,
+            link("tasks:decide_extension", e.pk),
+            f"decide-{e.pk}",
+            "审批",
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+        for e in rows
+    )
 
 
 def _share_rows_html(rows) -> str:
     """The overdue and due-this-week lists: task, unit, deadline, state."""
-    parts = []
-    for a in rows:
-        deadline = f"{a.deadline:%Y-%m-%d}" if a.deadline else ""
-        parts.append(
-            f'<tr><td class="wb-task">{_task_link(a.task_id, a.task.display_title)}</td>'
-            f'<td class="text-nowrap">{escape(str(a.unit))}</td><td class="text-nowrap">{deadline}</td>'
-            f'<td class="text-nowrap">{escape(str(a.get_state_display()))}</td></tr>\n      '
-        )
-    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+    return _escaped(
+        f'<tr><td class="wb-task">{_task_link(a.task_id, a.task.display_title)}</td>'
+        f'<td class="text-nowrap">{escape(str(a.unit))}</td>'
+        f'<td class="text-nowrap">{f"{a.deadline:%Y-%m-%d}" if a.deadline else ""}</td>'
+        f'<td class="text-nowrap">{escape(str(a.get_state_display()))}</td></tr>\n      '
+        for a in rows
+    )
 
 
 def _order_rows_html(rows) -> str:
-    parts = []
-    for order in rows:
-        leader = f" · 分管领导 {escape(order.leader_name)}" if order.leader_name else ""
-        parts.append(
-            f'\n      <li class="list-group-item">{_task_link(order.task_id, order.task.display_title)}'
-            f'<div class="small text-muted">{escape(order.number)} · {escape(str(order.unit))} · '
-            f"{_day(order.created, '%m-%d')}{leader}</div></li>\n    "
+    return _escaped(
+        _list_item(
+            _task_link(order.task_id, order.task.display_title),
+            f"{escape(order.number)} · {escape(str(order.unit))} · {_day(order.created, '%m-%d')}"
+            + (f" · 分管领导 {escape(order.leader_name)}" if order.leader_name else ""),
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+        for order in rows
+    )
 
 
 def _return_rows_html(rows) -> str:
-    parts = []
-    for e in rows:
-        actor = escape(e.actor.display_name) if e.actor else ""
-        parts.append(
-            f'\n      <li class="list-group-item">{_task_link(e.task_id, e.task.display_title)}'
-            f'<div class="small text-muted">{_day(e.at, "%m-%d %H:%M")} · {escape(e.unit_name)} · '
-            f"{actor}：{escape(e.comment)}</div></li>\n    "
+    return _escaped(
+        _list_item(
+            _task_link(e.task_id, e.task.display_title),
+            f"{_day(e.at, '%m-%d %H:%M')} · {escape(e.unit_name)} · "
+            f"{escape(e.actor.display_name) if e.actor else ''}：{escape(e.comment)}",
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+        for e in rows
+    )
 
 
 def _first(rows, order: tuple[str, ...], n: int, related=("task", "unit"), total: bool = False):
