@@ -76,18 +76,9 @@ def frozen_today(monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
 
 
-@pytest.fixture
-def login(client, personas):
-    def as_user(name):
-        client.force_login(getattr(personas, name))
-        return client
-
-    return as_user
-
-
-def assert_constant(login, personas, url_for, who: str, *, ceiling: int):
+def assert_constant(as_user, personas, url_for, who: str, *, ceiling: int):
     """Render the page at SMALL rows and again at LARGE rows; the counts must be equal."""
-    client = login(who)
+    client = as_user(who)
     build_tasks(personas, SMALL, prefix="甲")
     small = count_queries(client, url_for())
     build_tasks(personas, LARGE - SMALL, prefix="乙")
@@ -126,27 +117,27 @@ LEDGER_CEILING = 11
 
 @pytest.mark.parametrize("query", LEDGER_FILTERS)
 @pytest.mark.parametrize("who", ["supervisor", "lead_clerk"])
-def test_ledger_by_share(login, personas, frozen_today, who, query):
+def test_ledger_by_share(as_user, personas, frozen_today, who, query):
     """The per-share view (`view=shares`) under the same filters."""
     url = reverse("tasks:ledger") + (query + "&" if query else "?") + "view=shares"
-    assert_constant(login, personas, lambda: url, who, ceiling=LEDGER_CEILING)
+    assert_constant(as_user, personas, lambda: url, who, ceiling=LEDGER_CEILING)
 
 
 @pytest.mark.parametrize("query", LEDGER_FILTERS)
 @pytest.mark.parametrize("who", ["supervisor", "lead_clerk"])
-def test_ledger(login, personas, frozen_today, who, query):
+def test_ledger(as_user, personas, frozen_today, who, query):
     """The ledger by task (the default view): one row per task, its shares folded under it."""
-    assert_constant(login, personas, lambda: reverse("tasks:ledger") + query, who, ceiling=LEDGER_CEILING)
+    assert_constant(as_user, personas, lambda: reverse("tasks:ledger") + query, who, ceiling=LEDGER_CEILING)
 
 
-def test_ledger_filtered_by_unit_and_document(login, personas, frozen_today):
+def test_ledger_filtered_by_unit_and_document(as_user, personas, frozen_today):
     url = lambda: reverse("tasks:ledger") + f"?unit={personas.support_unit.pk}"  # noqa: E731
-    assert_constant(login, personas, url, "supervisor", ceiling=LEDGER_CEILING)
+    assert_constant(as_user, personas, url, "supervisor", ceiling=LEDGER_CEILING)
 
 
 @pytest.mark.parametrize("who", ["lead_clerk", "support_clerk", "supervisor"])
-def test_my_work(login, personas, frozen_today, who):
-    assert_constant(login, personas, lambda: reverse("tasks:my_work"), who, ceiling=7)
+def test_my_work(as_user, personas, frozen_today, who):
+    assert_constant(as_user, personas, lambda: reverse("tasks:my_work"), who, ceiling=7)
 
 
 def build_busy_task(personas, n: int, task=None):
@@ -181,8 +172,8 @@ def build_busy_task(personas, n: int, task=None):
 
 
 @pytest.mark.parametrize("who", ["supervisor", "leader", "lead_clerk", "support_clerk"])
-def test_task_detail(login, personas, frozen_today, who):
-    client = login(who)
+def test_task_detail(as_user, personas, frozen_today, who):
+    client = as_user(who)
     task = build_busy_task(personas, SMALL)
     url = reverse("tasks:detail", args=[task.pk])
     small = count_queries(client, url)
