@@ -383,3 +383,6 @@ DUBAN_DASHBOARD_STALE_SECONDS = envint("DUBAN_DASHBOARD_STALE_SECONDS", "0" if T
 # Ledger exports with more tasks than this are built by a Celery job with a progress bar;
 # smaller ones download at once (ledgers.views.export).
 LEDGER_ASYNC_ROWS = envint("LEDGER_ASYNC_ROWS", "2000")
+# Ledgers of more tasks than this are written by a second (forked) process while the first reads
+# the rows (ledgers.pipeline): on two cores a large export takes about half as long. 0: never.
+LEDGER_WRITER_PROCESS_ROWS = envint("LEDGER_WRITER_PROCESS_ROWS", "2000")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from documents.models import SourceDocument
 from tasks.filters import Asker, AssignmentFilter
 from tasks.models import OPEN_STATES, Assignment, Task
 
-from . import rows, selectors
+from . import pipeline, rows, selectors
 from .xlsx import Progress, write_ledger
 
 LEDGER_TITLE = "工作任务台账"
@@ -111,9 +112,17 @@ def build(
     )
 
 
-def export(user, shares: QuerySet, target, *, filters=(), now=None, on_progress: Progress | None = None) -> int:
-    """Build and write the ledger; returns the number of task rows."""
+def export(
+    user, shares: QuerySet, target, *, filters=(), now=None, on_progress: Progress | None = None, stats=None
+) -> int:
+    """Build and write the ledger; returns the number of task rows.
+
+    A ledger of more than `settings.LEDGER_WRITER_PROCESS_ROWS` tasks is written by a second
+    process while this one reads (`ledgers.pipeline`); smaller ones here."""
     ledger = build(user, shares, filters=filters, now=now)
+    beside = settings.LEDGER_WRITER_PROCESS_ROWS
+    if beside and ledger.total > beside and pipeline.can_fork():
+        return pipeline.write_ledger_beside(ledger, target, on_progress=on_progress, stats=stats)
     return write_ledger(ledger, target, on_progress=on_progress)
 
 

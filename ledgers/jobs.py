@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
+import tempfile
 
 from celery import shared_task
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,14 +28,18 @@ def run_export(job_id: int) -> None:
     def progress(done: int, total: int) -> None:
         ExportJob.objects.filter(pk=job_id).update(done_rows=done, total_rows=total)
 
-    try:
-        shares, filters = exports.job_shares(job.requested_by, job.kind, job.params, timezone.localdate(now))
-        buffer = io.BytesIO()
-        total = exports.export(job.requested_by, shares, buffer, filters=filters, now=now, on_progress=progress)
-    except Exception as exc:
-        ExportJob.objects.filter(pk=job_id).update(state=JobState.FAILED, error=str(exc)[:500], finished=timezone.now())
-        raise
-    job.file.save(job.filename or exports.filename(now), ContentFile(buffer.getvalue()), save=False)
+    # The workbook goes to a temporary file, never whole into memory, then into the storage.
+    with tempfile.TemporaryFile() as written:
+        try:
+            shares, filters = exports.job_shares(job.requested_by, job.kind, job.params, timezone.localdate(now))
+            total = exports.export(job.requested_by, shares, written, filters=filters, now=now, on_progress=progress)
+        except Exception as exc:
+            ExportJob.objects.filter(pk=job_id).update(
+                state=JobState.FAILED, error=str(exc)[:500], finished=timezone.now()
+            )
+            raise
+        written.seek(0)
+        job.file.save(job.filename or exports.filename(now), File(written), save=False)
     ExportJob.objects.filter(pk=job_id).update(
         file=job.file.name, state=JobState.DONE, done_rows=total, total_rows=total, finished=timezone.now()
     )

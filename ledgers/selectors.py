@@ -25,6 +25,9 @@ def source_ordered(tasks: QuerySet) -> QuerySet:
 # batch (indexes on the batch's ids, never a scan of every report); 5,000 tasks with their shares
 # and reports are a few MB.
 CHUNK = 5000
+# The first batch is smaller, so that the first rows are ready (for the writer process,
+# ledgers.pipeline) within a few tens of milliseconds.
+FIRST_CHUNK = 500
 
 
 class LedgerUnit:
@@ -137,26 +140,21 @@ def _latest_report_id(reports: QuerySet) -> Subquery:
 
 def iter_tasks_with_reports(user, tasks, chunk: int = CHUNK) -> Iterator[tuple[LedgerTask, list]]:
     """(task, the report the person may read) for `tasks` (a Task queryset, or ids) in source
-    order, `chunk` tasks at a time, so the ledger never sits in memory whole: the tasks' ids in
-    source order with the id of the report each shows come from one query read as it goes (a
-    server-side cursor on PostgreSQL); each batch's shares (with their task's columns) and
-    reports from one query each."""
+    order, `chunk` tasks at a time (the first batch smaller), so the ledger never sits in memory
+    whole: the tasks' ids in source order come from one query read as it goes (a server-side
+    cursor on PostgreSQL); each batch's shares (with their task's columns), the ids of the reports
+    its rows show, and those reports from one query each."""
     reports = ProgressReport.objects.visible_to(user) if user is not None else ProgressReport.objects.all()
-    ordered = (
-        source_ordered(_as_tasks(tasks))
-        .annotate(shown_report=_latest_report_id(reports))
-        .values_list("pk", "shown_report")
-        .iterator(chunk_size=chunk)
-    )
-    while batch := list(itertools.islice(ordered, chunk)):
-        by_id = _ledger_tasks_by_id([task_id for task_id, _ in batch])
-        shown = _reports_by_id([report_id for _, report_id in batch if report_id is not None])
-        for task_id, report_id in batch:
+    ordered = source_ordered(_as_tasks(tasks)).values_list("pk", flat=True).iterator(chunk_size=chunk)
+    size = min(chunk, FIRST_CHUNK)
+    while batch := list(itertools.islice(ordered, size)):
+        size = chunk
+        by_id = _ledger_tasks_by_id(batch)
+        shown = _latest_per_task(reports, batch)
+        for task_id in batch:
             task = by_id.get(task_id)
-            if task is None:  # deleted since the batch's ids were read
-                continue
-            report = shown.get(report_id)
-            yield task, [] if report is None else [report]
+            if task is not None:  # else deleted since the batch's ids were read
+                yield task, shown.get(task_id, [])
 
 
 def ledger_tasks(tasks) -> list[LedgerTask]:
@@ -168,34 +166,35 @@ def ledger_tasks(tasks) -> list[LedgerTask]:
 
 def _ledger_tasks_by_id(task_ids: list[int]) -> dict[int, LedgerTask]:
     """{task id: LedgerTask} with every share of these tasks (lead first, then the unit's place in
-    the registry) and the task's columns, read in one query, one statement, so a task and its
-    shares come from the same snapshot. One object per unit and per document."""
-    units: dict[int, LedgerUnit] = {}
-    documents: dict[int, LedgerDocument] = {}
+    the registry): the tasks' columns from one query, their shares from another (a task's columns
+    once, not once per share). One object per unit and per document."""
     if not task_ids:
         return {}
+    documents: dict[int, LedgerDocument] = {}
+    tasks: dict[int, LedgerTask] = {}
+    for task_id, *columns in Task.objects.filter(OneOf(F("pk"), task_ids)).values_list(*LedgerTask.FIELDS):
+        task = tasks[task_id] = LedgerTask()
+        task.pk = task_id
+        (task.text, task.section, task.number, document_id, title, task.ongoing, task.deadline,
+         task.deadline_text, task.state, task.reporting_cycle, task.report_due_day) = columns  # fmt: skip
+        if document_id is None:
+            task.source_document = None
+        else:
+            task.source_document = documents.get(document_id) or documents.setdefault(
+                document_id, LedgerDocument(document_id, title)
+            )
+        task.assignments = _Shares()
+    units: dict[int, LedgerUnit] = {}
     rows = (
         Assignment.objects.filter(OneOf(F("task_id"), task_ids))
         .annotate(**LedgerShare.local_dates())
         .order_by("task_id", "role", "unit__sort_order", "id")
-        .values_list(*LedgerShare.FIELDS, *(f"task__{name}" for name in LedgerTask.FIELDS[1:]))
+        .values_list(*LedgerShare.FIELDS)
     )
-    tasks: dict[int, LedgerTask] = {}
-    task = None
-    for (pk, task_id, unit_id, unit_name, role, state, percent, deadline, asked, created, reported,
-         *columns) in rows:  # fmt: skip
-        if task is None or task.pk != task_id:
-            task = tasks[task_id] = LedgerTask()
-            task.pk = task_id
-            (task.text, task.section, task.number, document_id, title, task.ongoing, task.deadline,
-             task.deadline_text, task.state, task.reporting_cycle, task.report_due_day) = columns  # fmt: skip
-            if document_id is None:
-                task.source_document = None
-            else:
-                task.source_document = documents.get(document_id) or documents.setdefault(
-                    document_id, LedgerDocument(document_id, title)
-                )
-            task.assignments = _Shares()
+    for pk, task_id, unit_id, unit_name, role, state, percent, deadline, asked, created, reported in rows:
+        task = tasks.get(task_id)
+        if task is None:  # a task created after its batch's tasks were read
+            continue
         share = LedgerShare()
         share.pk, share.task_id, share.role, share.state, share.percent = pk, task_id, role, state, percent
         share.deadline, share.completion_requested_at, share.created = deadline, asked, created
@@ -229,8 +228,10 @@ def all_reports_by_task(task_ids: list[int]) -> dict[int, list]:
 
 def _latest_per_task(reports: QuerySet, task_ids: list[int]) -> dict[int, list]:
     """{task id: [the one report rows.latest_progress would pick]} for the tasks with one."""
+    if not task_ids:
+        return {}
     shown = dict(
-        Task.objects.filter(pk__in=task_ids)
+        Task.objects.filter(OneOf(F("pk"), task_ids))
         .annotate(shown_report=_latest_report_id(reports))
         .filter(shown_report__isnull=False)
         .values_list("pk", "shown_report")

@@ -26,6 +26,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from tasks.lights import Light
 
@@ -144,6 +145,55 @@ def _properties(look: Look, quoted: bool) -> dict:
     return props
 
 
+class TableWorksheet(Worksheet):
+    """XlsxWriter's worksheet for a table written top to bottom in constant_memory mode, which
+    keeps nothing per row once the row is in the file (through XlsxWriter's documented
+    `worksheet_class` hook; pinned version, tests/test_xlsx_memory.py compares the XML with the
+    stock worksheet's).
+
+    The stock worksheet writes each row's cells out but keeps, for the whole sheet, each row's
+    height twice (`row_info`, `row_sizes`: for images, which ledgers have none of) and each merged
+    cell (`merged_cells`: to refuse overlapping merges), so its memory grows with the rows; and
+    it writes its row data to a file opened for reading too, where every write also resets a
+    text decoder (a tenth of the writing time). Here a written row's height is dropped, merged
+    cells are forgotten once their row is merged (a table's merges are whole rows, each written
+    once, so they cannot overlap), the row data go to a write-only file, reopened to be read when
+    the workbook is assembled, and a number attribute is not searched for characters to escape.
+    """
+
+    def _initialize(self, init_data) -> None:
+        super()._initialize(init_data)
+        if self.constant_memory:
+            self.row_data_fh.close()
+            self.row_data_fh = self.fh = open(self.row_data_filename, "w", encoding="utf-8")  # noqa: SIM115
+
+    def _opt_reopen(self) -> None:
+        # The workbook reads the row data back before it closes them: close the write-only file
+        # here so that XlsxWriter reopens it for reading.
+        if self.constant_memory and not self.row_data_fh_closed:
+            self.row_data_fh.close()
+            self.row_data_fh_closed = True
+        super()._opt_reopen()
+
+    def _write_single_row(self, current_row_num=0) -> None:
+        written = self.previous_row
+        super()._write_single_row(current_row_num)
+        self.row_info.pop(written, None)
+        self.row_sizes.pop(written, None)
+
+    def merge_range(self, *args, **kwargs):
+        result = super().merge_range(*args, **kwargs)
+        self.merged_cells.clear()
+        return result
+
+    def _escape_attributes(self, attribute):
+        # Every cell's style index is an int, which the stock method hands back after a failed
+        # regex search (a raised and caught TypeError per cell): the same answer, without it.
+        if type(attribute) is int:
+            return attribute
+        return super()._escape_attributes(attribute)
+
+
 class Book:
     """An XlsxWriter workbook in constant_memory mode with its formats, one per look."""
 
@@ -173,7 +223,7 @@ class Book:
         return self.format(look), self.format(look, quoted=True), look
 
     def add_sheet(self, title: str):
-        return self.workbook.add_worksheet(title[:31])
+        return self.workbook.add_worksheet(title[:31], worksheet_class=TableWorksheet)
 
     def close(self) -> None:
         self.workbook.close()
@@ -207,6 +257,22 @@ def write_value(book: Book, ws, row: int, col: int, value, style: tuple | None) 
             return
     if style is not None:
         ws.write_blank(row, col, None, style[0])
+
+
+def wrapped_columns(columns: Sequence[Column], hidden: frozenset[str] = frozenset()) -> tuple:
+    """(key, width) of the shown columns whose text wraps: the ones that decide a row's height."""
+    return tuple((column.key, column.width) for column in columns if column.wrap and column.key not in hidden)
+
+
+def fitted_height(values: dict, measured: tuple) -> float:
+    """The height of a row with these values: enough for its longest wrapped cell."""
+    lines = 1
+    for key, width in measured:
+        value = values.get(key)
+        # A text at most half the width in characters fits on one line, whatever they are.
+        if value and (type(value) is not str or len(value) * 2 > width - 1.5 or "\n" in value):
+            lines = max(lines, line_count(value, width))
+    return row_height(lines)
 
 
 def column_look(column: Column) -> Look:
@@ -249,9 +315,7 @@ class TableSheet:
         ws.repeat_rows(HEADER_ROW - 1)
         ws.set_footer("&C&9第 &P 页，共 &N 页")
         sheet.specs = tuple((column.key, index, book.pair(column_look(column))) for index, column in enumerate(columns))
-        sheet.measured = tuple(
-            (column.key, column.width) for column in columns if column.wrap and column.key not in sheet.hidden
-        )
+        sheet.measured = wrapped_columns(columns, sheet.hidden)
         sheet._merged_line(title, TITLE_LOOK, height=30)
         sheet._merged_line(subtitle, SUBTITLE_LOOK)
         header = book.pair(HEADER_LOOK)
@@ -299,17 +363,14 @@ class TableSheet:
     def row(self, values: dict, fills: dict[str, str] | None = None, formats: dict[str, str] | None = None) -> None:
         """One table row: `fills` gives some columns a background (RRGGBB), `formats` a number format."""
         get = values.get
-        lines = 1
-        for key, width in self.measured:
-            value = get(key)
-            # A text at most half the width in characters fits on one line, whatever they are.
-            if value and (type(value) is not str or len(value) * 2 > width - 1.5 or "\n" in value):
-                lines = max(lines, line_count(value, width))
-        row = self._next_row(row_height(lines))
+        self.cells([get(key) for key, _, _ in self.specs], fitted_height(values, self.measured), fills, formats)
+
+    def cells(self, values: Sequence, height: float, fills=None, formats=None) -> None:
+        """One table row from its values in column order, `height` points high (fitted_height)."""
+        row = self._next_row(height)
         specs = self._specs_for(fills, formats) if fills or formats else self.specs
         write_string, book, ws = self.ws.write_string, self.book, self.ws
-        for key, index, style in specs:
-            value = get(key)
+        for (_, index, style), value in zip(specs, values, strict=True):
             if type(value) is str:
                 if not value.isprintable():  # a line break, a tab… (a quick test before the regex)
                     value = ILLEGAL_CHARACTERS.sub("", value)
@@ -344,17 +405,25 @@ class TableSheet:
 
 
 def write_ledger(ledger: Ledger, target, *, on_progress: Progress | None = None, every: int = 500) -> int:
-    """Write the 台账 to `target` (a path or a binary file); returns the number of task rows."""
+    """Write the 台账 to `target` (a path or a binary file); returns the number of task rows.
+
+    Rows are SectionRow, TaskRow, or a TaskRow already measured by ledgers.pipeline:
+    (height, light, values in column order)."""
     book = Book(target)
     sheet = TableSheet.start(book, "台账", title=ledger.title, subtitle=ledger.subtitle, columns=ledger.columns)
     total = ledger.total
     light_fills = {light: {"light": fill} for light, fill in LIGHT_FILLS.items()}
     done = 0
     for row in ledger.rows:
-        if isinstance(row, SectionRow):
+        kind = type(row)
+        if kind is tuple:
+            height, light, values = row
+            sheet.cells(values, height, fills=light_fills[light])
+        elif kind is SectionRow:
             sheet.section(row)
             continue
-        sheet.row(row.cells, fills=light_fills[row.light])
+        else:
+            sheet.row(row.cells, fills=light_fills[row.light])
         done += 1
         if on_progress is not None and done % every == 0:
             on_progress(done, total)

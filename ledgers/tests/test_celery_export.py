@@ -34,7 +34,9 @@ def test_export_job_through_real_redis_and_worker(plan, personas):
     )
     client = Celery("duban-test-client", broker=url, backend=url)
     try:
-        with real_worker(url, DATABASE_URL=_database_url(), MEDIA_ROOT=str(settings.MEDIA_ROOT)) as queue:
+        # LEDGER_WRITER_PROCESS_ROWS=1: the worker writes through its writer process (ledgers.pipeline).
+        env = {"DATABASE_URL": _database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+        with real_worker(url, **env, LEDGER_WRITER_PROCESS_ROWS="1") as queue:
             client.send_task("ledgers.export", args=[job.pk], queue=queue).get(timeout=90)
     finally:
         client.close()
