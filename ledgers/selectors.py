@@ -21,10 +21,12 @@ def source_ordered(tasks: QuerySet) -> QuerySet:
     )
 
 
-# Tasks per batch: a batch's shares and reports are read in two queries, each proportional to the
-# batch (indexes on the batch's ids, never a scan of every report); 5,000 tasks with their shares
-# and reports are a few MB.
-CHUNK = 5000
+# Tasks per batch: a batch's tasks, shares, shown reports' ids and reports are read in four
+# queries, each proportional to the batch (indexes on the batch's ids, never a scan of every
+# report). 2,000 tasks take about 50 ms of database time: short enough that the writer process
+# (ledgers.pipeline) still has rows queued while the next batch is read (with 5,000 it ran dry
+# at every batch and the export took 10% longer).
+CHUNK = 2000
 # The first batch is smaller, so that the first rows are ready (for the writer process,
 # ledgers.pipeline) within a few tens of milliseconds.
 FIRST_CHUNK = 500
