@@ -14,6 +14,7 @@ import threading
 import uuid
 
 import gevent
+import gevent.event
 from locust import HttpUser, between, task
 from requests.cookies import RequestsCookieJar
 
@@ -25,8 +26,9 @@ SEARCH_WORDS = ["营商环境", "重点项目", "老旧小区", "安全生产", 
 
 USERS = int(os.environ.get("LOADTEST_USERS", "50"))
 MEASURE_SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
-SETTLE_SECONDS = int(os.environ.get("LOADTEST_SETTLE", "10"))
+SETTLE_SECONDS = int(os.environ.get("LOADTEST_SETTLE", "0"))
 _logged_in = itertools.count(1)
+_everyone_in = gevent.event.Event()
 _clerks = itertools.count(1)
 _supervisors = itertools.cycle([1, 2, 3])
 _lock = threading.Lock()
@@ -66,13 +68,18 @@ def _login(user, username: str) -> None:
         if response.status_code != 302:
             response.failure(f"login of {username} answered {response.status_code}")
     if next(_logged_in) == USERS:
-        # Everyone is in. Logins hash passwords (deliberately slow): a burst of 50 at once keeps
-        # the server busy for seconds, and the requests the first sessions sent meanwhile wait
-        # behind it. The measured window starts SETTLE_SECONDS later (that queue drained; 0 starts
-        # it at once, the burst's tail included) and lasts MEASURE_SECONDS.
+        # Everyone is in. The measured window starts SETTLE_SECONDS later and lasts
+        # MEASURE_SECONDS.
         environment = user.environment
         print(f"all {USERS} sessions logged in; settling for {SETTLE_SECONDS} s", flush=True)
         gevent.spawn_later(SETTLE_SECONDS, _start_of_window, environment)
+        _everyone_in.set()
+    # Logins hash passwords (deliberately slow): 50 at once keep the server busy for seconds. A
+    # session starts browsing once every session has logged in, after a pause of up to the
+    # longest wait between actions (people do not all click in the same instant), so its first
+    # requests do not queue behind the other sessions' logins.
+    _everyone_in.wait()
+    gevent.sleep(random.uniform(0, 3))
 
 
 def _start_of_window(environment) -> None:

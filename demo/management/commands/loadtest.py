@@ -125,7 +125,7 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=50, help="并发会话数")
         parser.add_argument("--run-time", type=int, default=60, help="登录后持续的秒数")
         parser.add_argument(
-            "--settle", type=int, default=10, help="全部登录后等待这么多秒再开始计时（0：登录高峰的排队也计入）"
+            "--settle", type=int, default=0, help="全部登录后再等这么多秒才开始计时（默认 0：最后一个会话登录即开始）"
         )
         parser.add_argument("--workers", type=int, default=4, help="gunicorn 进程数")
         parser.add_argument("--threads", type=int, default=1, help="每个 gunicorn 进程的线程数")
