@@ -87,6 +87,10 @@ def _child(conn, path: str, title: str, subtitle: str, columns) -> None:
         peak = _resident_kib("VmHWM")
         conn.send(("done", done, None if start is None or peak is None else max(0, peak - start)))
     except BaseException as exc:  # noqa: BLE001 -- reported to the parent, which raises it
+        # The parent removes the file too; this covers a parent killed outright (a worker's time
+        # limit), whose end of the pipe the system closes: the child sees EOF and ends here.
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         with contextlib.suppress(OSError, ValueError):
             conn.send(("failed", f"{type(exc).__name__}: {exc}", None))
     finally:

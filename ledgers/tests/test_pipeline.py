@@ -3,6 +3,8 @@ writer process beside the one that reads (ledgers.pipeline)."""
 
 import io
 import os
+import signal
+import time
 import zipfile
 
 import pytest
@@ -141,3 +143,31 @@ def test_exports_above_the_threshold_go_through_the_writer_process(plan, persona
         "推进重点项目建设。",
         "=SUM(A1:A3) 加快专项债券项目开工。",
     ]
+
+
+def test_a_killed_exporting_process_leaves_no_file(tmp_path):
+    """The exporting process killed outright mid-way (a Celery time limit, an OOM kill): the
+    writer sees the pipe close, stops, and removes its temporary file."""
+
+    def slow_rows():
+        for row in _rows(100_000):
+            time.sleep(0.001)
+            yield row
+
+    pid = os.fork()
+    if pid == 0:  # the exporting process
+        try:
+            pipeline.write_ledger_beside(_ledger(100_000, rows=slow_rows()), str(tmp_path / "台账.xlsx"))
+        finally:
+            os._exit(0)
+    deadline = time.monotonic() + 10
+    while not os.listdir(tmp_path) and time.monotonic() < deadline:  # the writer has started
+        time.sleep(0.05)
+    assert os.listdir(tmp_path), "the writer's temporary file never appeared"
+    time.sleep(0.3)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    deadline = time.monotonic() + 10
+    while os.listdir(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert os.listdir(tmp_path) == []
