@@ -7,13 +7,15 @@ rows into XML (`ledgers.xlsx`, XlsxWriter). One process does them one after the 
 child writes while this process reads, so on a machine with two cores a large export takes about
 as long as the longer of the two instead of their sum (README, "Performance").
 
-The child is forked once the rows start, receives them through a pipe in batches (the pipe's
-buffer holds a few batches, so neither side runs ahead and memory stays flat), writes the
-workbook to a temporary file with the same `xlsx.write_ledger` as an in-process export, and
-sends back how many task rows it wrote and how far its memory rose. It never touches the
-database: every query runs here, in this process's connection and transaction. If either side
-fails, the other is stopped, the temporary file is removed, and the error is raised here;
-nothing half-written reaches the target.
+The child is forked once the rows start and receives them through a pipe in batches; a thread
+here keeps up to QUEUED_BATCHES batches queued for it, so the child has rows to write while this
+process waits for the database, and neither side runs further ahead than that (memory stays
+flat). The child writes the workbook to a temporary file with the same `xlsx.write_ledger` as an
+in-process export and sends back how many task rows it wrote and how far its memory rose. It
+never touches the database: every query runs here, in this process's connection and
+transaction. If either side fails, the other is stopped, the temporary file is removed, and the
+error is raised here; nothing half-written reaches the target. If the system refuses the fork,
+the ledger is written here instead.
 
 Used above `settings.LEDGER_WRITER_PROCESS_ROWS` task rows (the Celery export job, the
 `export_ledger` command) where the platform can fork; below it, or where it cannot, the ledger
@@ -108,13 +110,17 @@ def write_ledger_beside(
     os.close(handle)
     child = None  # the writer's pid until it is reaped (exactly once: a pid is reused after)
     try:
-        child, here = _fork_writer(path, ledger)
+        try:
+            child, here = _fork_writer(path, ledger)
+        except OSError:  # no process to spare (EAGAIN, ENOMEM): write here, as below the threshold
+            return write_ledger(ledger, target, on_progress=on_progress, every=every)
         sender = _Sender(here)
         sender.start()
         try:
             _hand_over(ledger, sender, on_progress, every)
             sender.join()
-            outcome = _failure(here) if sender.broken.is_set() else here.recv()
+            # The child's answer; after a failure of its own it has stopped reading and said why.
+            outcome = _outcome(here, timeout=10 if sender.broken.is_set() else None)
         except BaseException:  # this process failed while handing rows over: stop both
             _stop(child)
             child = None
@@ -242,10 +248,11 @@ def _hand_over(ledger: Ledger, sender: _Sender, on_progress: Progress | None, ev
     sender.put(None)
 
 
-def _failure(conn) -> tuple:
-    """The child's message after it stopped reading, or a note that it sent none."""
+def _outcome(conn, timeout: float | None = None) -> tuple:
+    """The child's last message: ("done", rows, peak KiB) or ("failed", why, None); a child that
+    died without one (killed, out of memory) is a failure too."""
     try:
-        if conn.poll(10):
+        if timeout is None or conn.poll(timeout):
             return conn.recv()
     except (EOFError, OSError):
         pass

@@ -171,3 +171,29 @@ def test_a_killed_exporting_process_leaves_no_file(tmp_path):
     while os.listdir(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert os.listdir(tmp_path) == []
+
+
+def test_a_writer_that_dies_without_a_word_fails_the_export(tmp_path, monkeypatch):
+    """The writer killed by the system mid-way (no message sent): a clear failure, no file."""
+
+    def dies(conn, path, *args):
+        conn.recv()
+        os._exit(9)
+
+    monkeypatch.setattr(pipeline, "_child", dies)
+    with pytest.raises(pipeline.WriterFailed, match="写入进程意外退出"):
+        pipeline.write_ledger_beside(_ledger(3000), str(tmp_path / "台账.xlsx"))
+    assert os.listdir(tmp_path) == []
+
+
+def test_without_a_process_to_spare_the_ledger_is_written_here(tmp_path, monkeypatch):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(pipeline.os, "fork", refused)
+    target = tmp_path / "台账.xlsx"
+    seen = []
+    assert pipeline.write_ledger_beside(_ledger(600), str(target), on_progress=lambda d, t: seen.append(d)) == 600
+    assert seen == [500, 600]
+    assert _sheet_xml(target.read_bytes()) == _sheet_xml(_written(_ledger(600)))
+    assert os.listdir(tmp_path) == ["台账.xlsx"]
