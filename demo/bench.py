@@ -35,7 +35,7 @@ from openpyxl import Workbook
 from accounts.models import User
 from documents import services as document_services
 from documents.pipeline import extract_file
-from ledgers import exports
+from ledgers import exports, pipeline
 from ledgers.rows import SectionRow
 from ledgers.xlsx import write_ledger
 from reminders import sending
@@ -234,28 +234,17 @@ def _openpyxl_floor(table: list[list]) -> None:
     workbook.save(io.BytesIO())
 
 
-def _resident_kib(field: str) -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise OSError(field)
-
-
 def peak_memory_mib(fn: Callable[[], object]) -> float:
     """How far the process's memory rose above where it started while `fn` ran, in MiB.
 
-    On Linux, the resident high-water mark is reset first (/proc/self/clear_refs) after handing
-    freed memory back (gc, malloc_trim), so the run costs nothing extra; elsewhere tracemalloc
-    counts Python's allocations (several times slower)."""
-    try:
-        gc.collect()
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        with open("/proc/self/clear_refs", "w") as clear:
-            clear.write("5")
-        start = _resident_kib("VmRSS")
-    except OSError:
+    On Linux, the resident high-water mark is reset first (ledgers.pipeline.memory_mark) after
+    handing freed memory back (gc, malloc_trim), so the run costs nothing extra; elsewhere
+    tracemalloc counts Python's allocations (several times slower)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    mark = pipeline.memory_mark()
+    if mark is None:
         tracemalloc.start()
         try:
             fn()
@@ -263,7 +252,7 @@ def peak_memory_mib(fn: Callable[[], object]) -> float:
         finally:
             tracemalloc.stop()
     fn()
-    return round(max(0, _resident_kib("VmHWM") - start) / 1024, 1)
+    return round((pipeline.memory_rise_kib(mark) or 0) / 1024, 1)
 
 
 # Runs of the export and of its floor; the medians are reported (each run takes seconds).

@@ -36,7 +36,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .rows import Ledger, TaskRow
-from .xlsx import Progress, fitted_height, wrapped_columns, write_ledger
+from .xlsx import Progress, measured_row, wrapped_columns, write_ledger
 
 # Rows per message: large enough that pickling costs little per row, small enough that a batch
 # (about 50 KB for ledger rows) keeps both processes busy and memory flat.
@@ -66,8 +66,9 @@ def _resident_kib(field: str) -> int | None:
     return None
 
 
-def _start_memory_mark() -> int | None:
-    """The child's memory now, with its high-water mark reset to it (Linux)."""
+def memory_mark() -> int | None:
+    """This process's resident memory now, in KiB, with its high-water mark reset to it, so that
+    memory_rise_kib(mark) later tells how far it rose in between (Linux); None elsewhere."""
     try:
         with open("/proc/self/clear_refs", "w") as clear:
             clear.write("5")
@@ -76,18 +77,23 @@ def _start_memory_mark() -> int | None:
     return _resident_kib("VmRSS")
 
 
+def memory_rise_kib(mark: int | None) -> int | None:
+    """How far the resident memory rose above `mark` (memory_mark) at its highest, in KiB."""
+    peak = _resident_kib("VmHWM")
+    return None if mark is None or peak is None else max(0, peak - mark)
+
+
 def _child(conn, path: str, title: str, subtitle: str, columns) -> None:
     """The writer: rows from the pipe (None ends them) into the workbook at `path`."""
     try:
-        start = _start_memory_mark()
+        mark = memory_mark()
 
         def received():
             while (batch := conn.recv()) is not None:
                 yield from batch
 
         done = write_ledger(Ledger(title=title, subtitle=subtitle, columns=columns, rows=received()), path)
-        peak = _resident_kib("VmHWM")
-        conn.send(("done", done, None if start is None or peak is None else max(0, peak - start)))
+        conn.send(("done", done, memory_rise_kib(mark)))
     except BaseException as exc:  # noqa: BLE001 -- reported to the parent, which raises it
         # The parent removes the file too; this covers a parent killed outright (a worker's time
         # limit), whose end of the pipe the system closes: the child sees EOF and ends here.
@@ -232,8 +238,7 @@ def _hand_over(ledger: Ledger, sender: _Sender, on_progress: Progress | None, ev
     total = ledger.total
     for row in ledger.rows:
         if type(row) is TaskRow:
-            cells = row.cells
-            batch.append((fitted_height(cells, measured), row.light.value, tuple(map(cells.get, keys))))
+            batch.append(measured_row(row, keys, measured))
             done += 1
             if on_progress is not None and done % every == 0:
                 on_progress(done, total)

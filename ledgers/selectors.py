@@ -144,8 +144,8 @@ def iter_tasks_with_reports(user, tasks, chunk: int = CHUNK) -> Iterator[tuple[L
     """(task, the report the person may read) for `tasks` (a Task queryset, or ids) in source
     order, `chunk` tasks at a time (the first batch smaller), so the ledger never sits in memory
     whole: the tasks' ids in source order come from one query read as it goes (a server-side
-    cursor on PostgreSQL); each batch's shares (with their task's columns), the ids of the reports
-    its rows show, and those reports from one query each."""
+    cursor on PostgreSQL); each batch's tasks, their shares, the ids of the reports its rows
+    show, and those reports from one query each."""
     reports = ProgressReport.objects.visible_to(user) if user is not None else ProgressReport.objects.all()
     ordered = source_ordered(_as_tasks(tasks)).values_list("pk", flat=True).iterator(chunk_size=chunk)
     size = min(chunk, FIRST_CHUNK)

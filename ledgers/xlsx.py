@@ -30,7 +30,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from tasks.lights import Light
 
-from .rows import Column, Ledger, SectionRow
+from .rows import Column, Ledger, SectionRow, TaskRow
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FONT_NAME = "宋体"
@@ -148,8 +148,8 @@ def _properties(look: Look, quoted: bool) -> dict:
 class TableWorksheet(Worksheet):
     """XlsxWriter's worksheet for a table written top to bottom in constant_memory mode, which
     keeps nothing per row once the row is in the file (through XlsxWriter's documented
-    `worksheet_class` hook; pinned version, tests/test_xlsx_memory.py compares the XML with the
-    stock worksheet's).
+    `worksheet_class` hook; pinned version, ledgers/tests/test_pipeline.py compares the XML with
+    the stock worksheet's).
 
     The stock worksheet writes each row's cells out but keeps, for the whole sheet, each row's
     height twice (`row_info`, `row_sizes`: for images, which ledgers have none of) and each merged
@@ -273,6 +273,13 @@ def fitted_height(values: dict, measured: tuple) -> float:
         if value and (type(value) is not str or len(value) * 2 > width - 1.5 or "\n" in value):
             lines = max(lines, line_count(value, width))
     return row_height(lines)
+
+
+def measured_row(row: TaskRow, keys: Sequence[str], measured: tuple) -> tuple:
+    """A task row as the sheet writes it: (height, light, values in column order). The light is
+    its plain value, which is cheaper to send to the writer process (ledgers.pipeline)."""
+    cells = row.cells
+    return fitted_height(cells, measured), row.light.value, tuple(map(cells.get, keys))
 
 
 def column_look(column: Column) -> Look:
@@ -407,23 +414,22 @@ class TableSheet:
 def write_ledger(ledger: Ledger, target, *, on_progress: Progress | None = None, every: int = 500) -> int:
     """Write the 台账 to `target` (a path or a binary file); returns the number of task rows.
 
-    Rows are SectionRow, TaskRow, or a TaskRow already measured by ledgers.pipeline:
-    (height, light, values in column order)."""
+    Rows are SectionRow, TaskRow, or a task row measured already (measured_row: what
+    ledgers.pipeline sends its writer process)."""
     book = Book(target)
     sheet = TableSheet.start(book, "台账", title=ledger.title, subtitle=ledger.subtitle, columns=ledger.columns)
+    keys = [column.key for column in ledger.columns]
+    measured = wrapped_columns(ledger.columns)
     total = ledger.total
     light_fills = {light: {"light": fill} for light, fill in LIGHT_FILLS.items()}
     done = 0
     for row in ledger.rows:
         kind = type(row)
-        if kind is tuple:
-            height, light, values = row
-            sheet.cells(values, height, fills=light_fills[light])
-        elif kind is SectionRow:
+        if kind is SectionRow:
             sheet.section(row)
             continue
-        else:
-            sheet.row(row.cells, fills=light_fills[row.light])
+        height, light, values = row if kind is tuple else measured_row(row, keys, measured)
+        sheet.cells(values, height, fills=light_fills[light])
         done += 1
         if on_progress is not None and done % every == 0:
             on_progress(done, total)
