@@ -76,10 +76,14 @@ def test_a_large_export_shows_a_progress_bar_then_the_download(
 ):
     """The page polls with htmx while the job runs; the worker's part is played here by calling
     the job's plain function (the real worker is tested in test_celery_export)."""
-    from ledgers import jobs
+    from ledgers import jobs, pipeline
     from ledgers.models import ExportJob
 
     settings.LEDGER_ASYNC_ROWS = 1
+    settings.LEDGER_WRITER_PROCESS_ROWS = 1  # written by the writer process, as large exports are
+    beside = []
+    write_beside = pipeline.write_ledger_beside
+    monkeypatch.setattr(pipeline, "write_ledger_beside", lambda *a, **k: beside.append(1) or write_beside(*a, **k))
     queued = []
     monkeypatch.setattr(jobs.export_ledger_job, "delay", queued.append)
     page = login_page(browser, live_server, "supervisor", PASSWORD)
@@ -91,6 +95,7 @@ def test_a_large_export_shows_a_progress_bar_then_the_download(
     job = ExportJob.objects.get()
     assert queued == [job.pk]
     jobs.run_export(job.pk)
+    assert beside == [1]
     page.wait_for_selector("[data-testid=job-download]", timeout=10000)
     shot(page, tmp_path, "job-done")
     with page.expect_download() as download_info:
